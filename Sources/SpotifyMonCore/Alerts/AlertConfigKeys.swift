@@ -1,0 +1,5 @@
+/// Configuration keys of the alert classifier (prefix classifier.).
+public enum AlertConfigKeys {
+    /// The declarations.
+    public static let all: [ConfigKey] = []
+}
