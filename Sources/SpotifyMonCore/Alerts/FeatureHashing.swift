@@ -1,0 +1,116 @@
+/// Hashing of byte runs into feature rows: every feature is a (namespace, bytes) pair hashed
+/// in place over the caller's UTF-8 (ASCII letters lower-cased), then mapped to one of
+/// 2^bits weight rows.
+public enum FeatureHash {
+    /// Namespaces keep equal text in different fields apart.
+    public enum Space: UInt64 {
+        case bias = 1, word, bigram, ngram, metricToken, metric, source, service, severity, label, ratio
+        case hour, weekday, flags, fpCount, fpSince, fpFlap, fpAutoResolve, fpHistory, alertname
+    }
+
+    /// The FNV-1a start of a namespace.
+    @inline(__always)
+    public static func start(_ s: Space) -> UInt64 { (FNV1a.basis ^ s.rawValue) &* FNV1a.prime }
+
+    /// Folds one byte (ASCII lower-cased) into a running hash.
+    @inline(__always)
+    public static func fold(_ h: UInt64, _ b: UInt8) -> UInt64 {
+        let c = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+        return (h ^ UInt64(c)) &* FNV1a.prime
+    }
+
+    /// The hash of a byte run in a namespace.
+    @inline(__always)
+    public static func bytes(_ s: Space, _ p: UnsafeRawBufferPointer) -> UInt64 {
+        var h = start(s)
+        for b in p { h = fold(h, b) }
+        return h
+    }
+
+    /// The hash of a byte run in a namespace (from a String).
+    public static func text(_ s: Space, _ t: String) -> UInt64 {
+        var h = start(s)
+        for b in t.utf8 { h = fold(h, b) }
+        return h
+    }
+
+    /// The hash of a small integer bucket in a namespace.
+    @inline(__always)
+    public static func bucket(_ s: Space, _ v: Int) -> UInt64 {
+        mix(start(s) ^ UInt64(bitPattern: Int64(v)) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// A final avalanche (splitmix64's).
+    @inline(__always)
+    public static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Whether a byte continues a word: ASCII letters and digits, and every non-ASCII byte.
+    @inline(__always)
+    public static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+    }
+}
+
+/// A sparse feature vector in fixed storage, reused for every alert (no allocation per alert).
+/// In explain mode it also records a readable name per feature.
+public final class FeatureBuffer {
+    /// Row indices.
+    public let index: UnsafeMutablePointer<Int32>
+    /// Values.
+    public let value: UnsafeMutablePointer<Float>
+    /// Features held.
+    public private(set) var count = 0
+    /// Room.
+    public let capacity: Int
+    /// Bits of the row space.
+    let shift: UInt64
+    /// Names (explain mode only).
+    public var names: [String]?
+    var blockStart = 0
+
+    /// A buffer for up to `capacity` features over 2^bits rows.
+    public init(capacity: Int, bits: Int) {
+        self.capacity = capacity
+        shift = UInt64(64 - bits)
+        index = .allocate(capacity: capacity)
+        value = .allocate(capacity: capacity)
+    }
+
+    deinit { index.deallocate(); value.deallocate() }
+
+    /// Empties the buffer.
+    @inline(__always)
+    public func reset() { count = 0; blockStart = 0; if names != nil { names = [] } }
+
+    /// The row of a hash.
+    @inline(__always)
+    public func row(_ h: UInt64) -> Int32 { Int32(truncatingIfNeeded: (FeatureHash.mix(h) >> shift)) }
+
+    /// Adds a feature (dropped silently when full).
+    @inline(__always)
+    public func add(_ h: UInt64, _ v: Float, name: @autoclosure () -> String = "") {
+        guard count < capacity else { return }
+        index[count] = row(h)
+        value[count] = v
+        count += 1
+        if names != nil { names!.append(name()) }
+    }
+
+    /// Starts a block of features that `endBlock` normalises together.
+    @inline(__always)
+    public func beginBlock() { blockStart = count }
+
+    /// Scales the block's values so that its norm is `weight`.
+    @inline(__always)
+    public func endBlock(weight: Float) {
+        let n = count - blockStart
+        guard n > 0 else { return }
+        let s = weight / Float(n).squareRoot()
+        for i in blockStart..<count { value[i] *= s }
+    }
+}
