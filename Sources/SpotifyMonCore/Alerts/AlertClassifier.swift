@@ -63,7 +63,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         classes = LabelTable(capacity: maxC)
         teams = LabelTable(capacity: maxT)
         fingerprints = FingerprintTable(capacity: config.int("classifier.max_fingerprints"))
-        grouper = AlertGrouper(windowSeconds: config.int("classifier.group_window_s"), threshold: config.double("classifier.group_threshold"))
+        grouper = AlertGrouper(windowSeconds: config.int("classifier.group_window_s"), spanSeconds: config.int("classifier.group_span_s"),
+                               threshold: config.double("classifier.group_threshold"))
         response = ResponseStats(maxTeams: maxT, maxClasses: maxC)
         ackTargets = (try? AlertRules.parseFour(config.string("classifier.sla_ack_minutes"), "")) ?? [5, 15, 60, 240]
         resolveTargets = (try? AlertRules.parseFour(config.string("classifier.sla_resolve_minutes"), "")) ?? [60, 240, 1440, 4320]
@@ -296,7 +297,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         s.cls = max(0, HashedLinearModel.softmax(pc, nC))
         s.clsConf = nC > 0 ? Double(pc[s.cls]) : 0
         model.scores(x, offset: model.teamOffset, n: nT, into: pt)
-        if owner >= 0 && owner < nT { pt[owner] += 2.0 }
+        // Ownership labels and rules weigh most before the model has seen who resolves what.
+        if owner >= 0 && owner < nT { pt[owner] += Float(2.0 * 50 / (50 + Double(feedbackTeam))) + 0.3 }
         for t in 0..<nT { pt[t] += Float(response.expertiseBonus(team: t, cls: s.cls)) }
         s.team = max(0, HashedLinearModel.softmax(pt, nT))
         s.teamConf = nT > 0 ? Double(pt[s.team]) : 0
@@ -381,6 +383,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
             fillSLA(&r)
             return r
         }
+        let wasFiring = f.firing
         var flaps = hist.flaps
         if !f.firing, f.lastResolveMs > 0, t - f.lastResolveMs <= flapWindowMs { flaps += 1 }
         f.flaps = flaps
@@ -404,7 +407,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
                 start = i + 1
             }
         }
-        let (gslot, isNew) = grouper.place(key, preferred: f.groupId)
+        // The fingerprint's own group, while it is still firing or flapping back.
+        let preferred = (wasFiring || (f.lastResolveMs > 0 && t - f.lastResolveMs <= flapWindowMs)) ? f.groupId : 0
+        let (gslot, isNew) = grouper.place(key, preferred: preferred)
         let g = grouper[gslot]
         r.groupId = g.id
         r.newGroup = isNew
@@ -414,15 +419,14 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         // The group's root cause speaks for the later alerts it caused.
         if !isNew, g.rootClass >= 0, Int(g.rootClass) < classes.count, g.rootConfidence > 0.4 {
             if Double(g.rootConfidence) > r.confidence { r.alertClass = Int(g.rootClass); r.confidence = Double(g.rootConfidence) }
-            if Int(g.rootTeam) < teams.count, s.teamConf < 0.9 { r.team = Int(g.rootTeam) }
         }
 
         // Suppression: never the only alert rated real of a group without a surfaced alert.
         let real = r.falsePositiveProbability < realThreshold
         var reason = SuppressionReason.none
-        if g.surfaced > 0 {
+        if g.surfaced > 0 && (g.surfacedReal > 0 || !real) {
             if r.priority >= Int(g.bestPriority) { reason = flaps >= flapThreshold ? .flapping : .duplicate }
-        } else if !real {
+        } else if g.surfaced == 0 && !real {
             if r.falsePositiveProbability >= fpSuppress { reason = .likelyFalsePositive }
             else if flaps >= flapThreshold { reason = .flapping }
             else if fl.maintenance { reason = .maintenance }
@@ -430,7 +434,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         }
         r.suppressed = reason != .none
         r.reason = reason
-        if !r.suppressed { grouper.surfaced(gslot, priority: r.priority) }
+        if !r.suppressed { grouper.surfaced(gslot, priority: r.priority, real: real) }
         if real, g.rootClass < 0 { grouper.setRoot(gslot, cls: r.alertClass, team: r.team, confidence: r.confidence) }
         fingerprints[slot] = f
 

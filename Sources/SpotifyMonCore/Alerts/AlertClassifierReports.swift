@@ -36,7 +36,8 @@ extension AlertClassifier {
         try m.decode(from: &r)
         var fps = FingerprintTable(capacity: fingerprints.slots.count)
         try fps.decode(from: &r)
-        var g = AlertGrouper(slots: grouper.groups.count, windowSeconds: Int(grouper.windowMs / 1000), threshold: grouper.threshold)
+        var g = AlertGrouper(slots: grouper.groups.count, windowSeconds: Int(grouper.windowMs / 1000), spanSeconds: Int(grouper.spanMs / 1000),
+                             threshold: grouper.threshold)
         try g.decode(from: &r)
         var resp = ResponseStats(maxTeams: model.maxTeams, maxClasses: model.maxClasses)
         try resp.decode(from: &r)

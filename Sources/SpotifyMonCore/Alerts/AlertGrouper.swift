@@ -40,6 +40,8 @@ public struct AlertGroup: Sendable, Equatable {
     public var alerts: UInt32 = 0
     /// Alerts surfaced (not suppressed).
     public var surfaced: UInt32 = 0
+    /// Of those, alerts the model rated real.
+    public var surfacedReal: UInt32 = 0
     /// The most urgent priority surfaced (1...4; 5: none).
     public var bestPriority: UInt8 = 5
     /// The root alert's class and team (the first alert rated real), −1: none yet.
@@ -63,12 +65,12 @@ public struct AlertGroup: Sendable, Equatable {
 
 extension AlertGroup: SnapshotCodable {
     public func encode(to w: inout SnapshotWriter) {
-        w.write(id); w.write(firstMs); w.write(lastMs); w.write(alerts); w.write(surfaced); w.write(bestPriority)
+        w.write(id); w.write(firstMs); w.write(lastMs); w.write(alerts); w.write(surfaced); w.write(surfacedReal); w.write(bestPriority)
         w.write(rootClass); w.write(rootTeam); w.write(rootConfidence.bitPattern); w.write(services); w.write(depends)
         w.write(context); w.write(textBits); w.write(alertnames)
     }
     public init(from r: inout SnapshotReader) throws {
-        id = try r.read(); firstMs = try r.read(); lastMs = try r.read(); alerts = try r.read(); surfaced = try r.read()
+        id = try r.read(); firstMs = try r.read(); lastMs = try r.read(); alerts = try r.read(); surfaced = try r.read(); surfacedReal = try r.read()
         bestPriority = try r.read(); rootClass = try r.read(); rootTeam = try r.read()
         rootConfidence = Float(bitPattern: try r.read()); services = try r.read(); depends = try r.read()
         context = try r.read(); textBits = try r.read(); alertnames = try r.read()
@@ -92,13 +94,16 @@ public struct AlertGrouper: Sendable {
     /// dependency hash → slot of the newest group whose members depend on it.
     var byDepends: [Int32]
     let indexMask: Int
-    /// Group window, ms.
+    /// Group window, ms: a group stays open while its last alert is this recent.
     public let windowMs: Int64
+    /// Other alerts than the group's own fingerprints join only this long after the group opened, ms.
+    public let spanMs: Int64
     /// Score needed to join.
     public let threshold: Double
 
     /// A grouper with `slots` group slots.
-    public init(slots: Int = 1024, windowSeconds: Int, threshold: Double) {
+    public init(slots: Int = 1024, windowSeconds: Int, spanSeconds: Int, threshold: Double) {
+        spanMs = Int64(spanSeconds) * 1000
         groups = Array(repeating: AlertGroup(), count: slots)
         byService = Array(repeating: -1, count: 8192)
         byDepends = Array(repeating: -1, count: 8192)
@@ -121,26 +126,26 @@ public struct AlertGrouper: Sendable {
         return groups[s].id == id && isOpen(s, at: t) ? s : nil
     }
 
-    /// How related an alert is to the group in slot `s`.
+    /// How related an alert is to the group in slot `s`: same service 2, topology neighbour
+    /// 1.5, same context labels 0.5 (different: −1), same alert name 0.5, similar text up to 1.
     public func score(_ k: GroupKey, _ s: Int) -> Double {
         let g = groups[s]
         var score = 0.0
         if k.service != 0 {
             if g.services.contains(k.service) { score += 2 }
-            else if g.depends.contains(k.service) { score += 2 }
+            else if g.depends.contains(k.service) { score += 1.5 }
             else {
-                for i in 0..<k.dependsCount where g.services.contains(k.dep(i)) { score += 2; break }
+                for i in 0..<k.dependsCount where g.services.contains(k.dep(i)) { score += 1.5; break }
             }
         }
-        if k.context != 0, k.context == g.context { score += 0.5 }
+        if k.context != 0, g.context != 0 { score += k.context == g.context ? 0.5 : -1 }
         if k.alertname != 0, g.alertnames.contains(k.alertname) { score += 0.5 }
-        let union = (k.textBits | g.textBits).nonzeroBitCount
-        if union > 0, k.textBits != 0 {
-            let jac = Double(k.textBits.nonzeroBitCount - (k.textBits & ~g.textBits).nonzeroBitCount) / Double(k.textBits.nonzeroBitCount)
-            if jac > 0.6 { score += 2 * (jac - 0.6) / 0.4 }
+        if k.textBits != 0 {
+            let own = k.textBits.nonzeroBitCount
+            let jac = Double(own - (k.textBits & ~g.textBits).nonzeroBitCount) / Double(own)
+            if jac > 0.6 { score += (jac - 0.6) / 0.4 }
         }
-        let age = Double(k.timeMs - g.lastMs) / Double(max(windowMs, 1))
-        return score * (age <= 0.5 ? 1 : 0.8)
+        return score
     }
 
     /// Chooses the group for an alert: `preferred` (the fingerprint's own open group) wins;
@@ -152,7 +157,7 @@ public struct AlertGrouper: Sendable {
         var best = -1
         var bestScore = threshold
         @inline(__always) func consider(_ s: Int) {
-            guard isOpen(s, at: t) else { return }
+            guard isOpen(s, at: t), t - groups[s].firstMs <= spanMs else { return }
             let sc = score(k, s)
             if sc >= bestScore { bestScore = sc; best = s }
         }
@@ -195,8 +200,9 @@ public struct AlertGrouper: Sendable {
     }
 
     /// Records that an alert of the group in slot `s` was surfaced with `priority`.
-    public mutating func surfaced(_ s: Int, priority: Int) {
+    public mutating func surfaced(_ s: Int, priority: Int, real: Bool) {
         groups[s].surfaced &+= 1
+        if real { groups[s].surfacedReal &+= 1 }
         groups[s].bestPriority = UInt8(min(Int(groups[s].bestPriority), priority))
     }
 

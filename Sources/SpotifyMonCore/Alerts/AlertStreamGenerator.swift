@@ -91,6 +91,9 @@ public struct AlertStreamGenerator {
                          "streaming": "edge", "discovery": "growth", "growth": "discovery", "edge": "streaming"]
     }
 
+    /// Production clusters (an incident stays in one).
+    static let clusters = ["prod-eu-1", "prod-us-1", "prod-ap-1"]
+
     /// The teams of the generated world.
     public static let teams = ["platform", "netops", "data", "payments", "identity", "streaming", "discovery", "growth", "edge"]
 
@@ -186,14 +189,14 @@ public struct AlertStreamGenerator {
         return (s, v, tpl.threshold)
     }
 
-    mutating func labels(svc: Int, team: String?) -> [(String, String)] {
+    mutating func labels(svc: Int, team: String?, cluster: String) -> [(String, String)] {
         let sv = services[svc]
         var l: [(String, String)] = [("service", sv.name)]
         if let team {
             l.append(("team", chance(0.1) ? (previousOwner[team] ?? team) : team))
         }
         if !sv.deps.isEmpty { l.append(("depends_on", sv.deps.map { services[$0].name }.joined(separator: "|"))) }
-        l.append(("cluster", pick(["prod-eu-1", "prod-us-1"])))
+        l.append(("cluster", cluster))
         l.append(("namespace", sv.kind == .data || sv.kind == .infra ? "infra" : "apps"))
         l.append(("instance", "\(sv.name)-\(below(6))"))
         return l
@@ -204,7 +207,7 @@ public struct AlertStreamGenerator {
     /// Emits one alert (plus re-notifications and its resolution).
     mutating func emit(at t: Int64, svc: Int, tpl: Template, dep: Int?, ratio: Double, severity: String, source: String,
                        cls: String, team: String, fp: Bool, priority: Int, incident: String, durationMs: Int64,
-                       repeats: Int, ver: String, extraLabels: [(String, String)] = []) {
+                       repeats: Int, ver: String, cluster: String? = nil, extraLabels: [(String, String)] = []) {
         let (msg, v, th) = render(tpl, svc: svc, dep: dep, ratio: ratio, ver: ver)
         var r = AlertRecord()
         r.timestampMs = t
@@ -213,7 +216,8 @@ public struct AlertStreamGenerator {
         r.message = msg
         r.severityRaw = severity
         r.serviceName = services[svc].name
-        r.labels = labels(svc: svc, team: chance(0.7) ? services[svc].team : nil) + extraLabels
+        let cl = cluster ?? pick(Self.clusters)
+        r.labels = labels(svc: svc, team: chance(0.7) ? services[svc].team : nil, cluster: cl) + extraLabels
         r.labels.append(("alertname", tpl.metric))
         r.currentValue = v; r.threshold = th
         r.fingerprint = String(FNV1a.hash(tpl.metric + "|" + services[svc].name + "|" + (dep.map { String($0) } ?? "")) & 0xFFFF_FFFF_FFFF, radix: 16)
@@ -222,7 +226,7 @@ public struct AlertStreamGenerator {
         var f = AlertFeedback()
         f.trueClass = noisy(cls, Self.classes)
         f.team = noisy(team, Self.teams)
-        f.falsePositive = fp
+        f.falsePositive = chance(0.03) ? !fp : fp
         f.priority = priority
         f.timeToAckSeconds = (logNormal(ackBase * speed, 0.5)).rounded()
         f.timeToResolveSeconds = max(Double(durationMs) / 1000, f.timeToAckSeconds! + logNormal(ackBase * 4 * speed, 0.6)).rounded()
@@ -264,11 +268,12 @@ public struct AlertStreamGenerator {
         let duration = Int64(logNormal(25 * 60_000, 0.6))
         let severity = priority == 1 ? "critical" : priority == 2 ? pick(["critical", "high"]) : pick(["high", "warning"])
         let tpls = Self.rootTemplates[cls]!
+        let cluster = pick(Self.clusters)
         let nRoot = 1 + below(2)
         for k in 0..<nRoot {
             emit(at: t + Int64(k) * 30_000 + Int64(below(30_000)), svc: root, tpl: pick(tpls), dep: sv.deps.isEmpty ? nil : pick(sv.deps),
-                 ratio: 1.3 + 2 * u(), severity: severity, source: "prometheus", cls: cls, team: sv.team, fp: false,
-                 priority: priority, incident: id, durationMs: duration, repeats: below(3), ver: ver)
+                 ratio: 1.05 + 2 * u(), severity: severity, source: "prometheus", cls: cls, team: sv.team, fp: false,
+                 priority: priority, incident: id, durationMs: duration, repeats: below(3), ver: ver, cluster: cluster)
         }
         // Cascade over dependents, 1–2 hops.
         var frontier = [(root, 0)]
@@ -281,9 +286,9 @@ public struct AlertStreamGenerator {
                 let delay = Int64(hop + 1) * 60_000 + Int64(below(180_000))
                 let sevD = priority <= 2 ? pick(["high", "warning", "critical"]) : "warning"
                 emit(at: t + delay, svc: d, tpl: pick(Self.symptomTemplates), dep: chance(0.6) ? s : pick(services[d].deps),
-                     ratio: 1.2 + 1.5 * u(), severity: sevD, source: pick(["prometheus", "prometheus", "datadog"]), cls: cls,
+                     ratio: 1.05 + 1.5 * u(), severity: sevD, source: pick(["prometheus", "prometheus", "datadog"]), cls: cls,
                      team: sv.team, fp: false, priority: min(4, priority + (hop == 0 ? 0 : 1)), incident: id,
-                     durationMs: max(60_000, duration - delay), repeats: below(2), ver: ver)
+                     durationMs: max(60_000, duration - delay), repeats: below(2), ver: ver, cluster: cluster)
             }
         }
     }
@@ -293,11 +298,11 @@ public struct AlertStreamGenerator {
         let id = "noise-\(incidentCounter)"
         var tpl = pick(Self.noiseTemplates)
         var cls = Self.noiseClass(tpl.metric)
-        var ratio = 1.0 + 0.15 * u()
+        var ratio = 1.0 + 0.5 * u() * u()
         if chance(0.25) { // hard: looks like a real incident
             cls = pick(Self.classes.filter { $0 != "deployment" })
             tpl = pick(Self.rootTemplates[cls]!)
-            ratio = 1.0 + 0.4 * u()
+            ratio = 1.0 + 0.8 * u()
         }
         if deploying { tpl = pick([Self.noiseTemplates[3], Self.noiseTemplates[4]]); cls = "deployment" }
         let source = tpl.metric == "probe_success" ? "synthetic-probe" : pick(["prometheus", "prometheus", "datadog", "cloudwatch"])
@@ -313,7 +318,7 @@ public struct AlertStreamGenerator {
         let id = "flap-\(incidentCounter)"
         var tt = t
         for _ in 0..<(3 + below(5)) {
-            emit(at: tt, svc: svc, tpl: tpl, dep: nil, ratio: 1.0 + 0.08 * u(), severity: "warning", source: "prometheus",
+            emit(at: tt, svc: svc, tpl: tpl, dep: nil, ratio: 1.0 + 0.2 * u(), severity: "warning", source: "prometheus",
                  cls: Self.noiseClass(tpl.metric), team: services[svc].team, fp: true, priority: 4, incident: id,
                  durationMs: Int64(logNormal(60_000, 0.4)), repeats: 0, ver: "")
             tt += Int64(logNormal(4 * 60_000, 0.5))
@@ -396,6 +401,7 @@ public struct AlertStreamGenerator {
             j.field("label_false_positive", r.feedback.falsePositive ?? false)
             j.field("label_priority", "P\(r.feedback.priority ?? 4)")
             j.field("incident_id", r.incidentId ?? "")
+            j.field("incident_real", r.incidentId?.hasPrefix("inc-") ?? false)
             j.field("time_to_ack_s", r.feedback.timeToAckSeconds ?? 0)
             j.field("time_to_resolve_s", r.feedback.timeToResolveSeconds ?? 0)
         }
