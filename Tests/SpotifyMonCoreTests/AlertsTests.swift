@@ -295,3 +295,23 @@ struct AlertClassifierTests {
         #expect(throws: SMONError.self) { try c.set("classifier.maintenance_windows", "db@5-1") }
     }
 }
+
+@Suite("Alert feature hashing")
+struct AlertHashingTests {
+    @Test func labelKeyLiteralsMatchTheirHashes() {
+        let pairs: [(String, UInt64)] = [("team", Keys.team), ("owner", Keys.owner), ("service", Keys.service), ("app", Keys.app),
+            ("severity", Keys.severity), ("alertname", Keys.alertname), ("depends_on", Keys.dependsOn), ("instance", Keys.instance),
+            ("pod", Keys.pod), ("maintenance", Keys.maintenance), ("silenced", Keys.silenced), ("cluster", Keys.cluster),
+            ("namespace", Keys.namespace), ("region", Keys.region), ("datacenter", Keys.datacenter), ("dc", Keys.dc)]
+        for (name, h) in pairs { #expect(FeatureHash.text(.label, name) == h, "\(name)") }
+        #expect(FeatureHash.text(.label, "TEAM") == Keys.team)
+    }
+
+    @Test func hugeMessagesCostTheSameFeatures() {
+        let f = AlertFeaturizer(ngram: 3, maxTextBytes: 512)
+        let x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: 12)
+        var r = AlertRecord(); r.message = String(repeating: "word ", count: 300_000)
+        r.withView { _ = f.text($0, into: x) }
+        #expect(x.count <= AlertFeaturizer.maxWords * 2 + AlertFeaturizer.maxNgrams + 2)
+    }
+}

@@ -42,6 +42,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
 
     // Caches (direct-mapped; a miss computes and allocates once).
     var impactCache: [(key: UInt64, category: ImpactCategory, weight: Double)]
+    /// Whether any impact rule looks at tags (else the cache keys on metric and service only).
+    let impactUsesTags: Bool
     var ownerCache: [(key: UInt64, team: Int32)]
     var deployCache: [(service: UInt64, start: Int64, end: Int64)] = []
     var deployCacheStamp: Int64 = .min
@@ -78,7 +80,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
             .map { (Self.serviceKey($0.service), $0.startMs, $0.endMs) }
         businessEvents = ((try? BusinessContext.parseDeployments(config.string("classifier.business_events"))) ?? [])
             .map { ($0.startMs, $0.endMs) }
-        impactCache = Array(repeating: (0, .operational, 0.5), count: 4096)
+        impactCache = Array(repeating: (0, .operational, 0.5), count: 16384)
+        impactUsesTags = context.impactRules.contains { $0.tag != nil }
         ownerCache = Array(repeating: (0, -1), count: 1024)
 
         teams.intern(config.string("classifier.default_team"))
@@ -216,12 +219,17 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// Forces the next call to re-read the deployment windows (after `addDeployment`).
     public func deploymentsChanged() { lock.withLock { deployCacheStamp = .min; deployCacheCalls = 1 << 20 } }
 
-    /// Builds the features of an alert into `x`; returns the text sketch.
+    /// Starts the features of an alert: clears `x`, adds the bias and the labels (filling `info`).
     @inline(__always)
-    func featurize(_ a: AlertView, _ info: inout LabelInfo, _ hist: HistoryStats, _ fl: ContextFlags, _ t: Int64) -> UInt64 {
+    func beginFeatures(_ a: AlertView, _ info: inout LabelInfo) {
         x.reset()
         x.add(FeatureHash.start(.bias), 1, name: "bias")
         featurizer.labels(a, into: x, info: &info)
+    }
+
+    /// Adds the rest of the features; returns the text sketch.
+    @inline(__always)
+    func finishFeatures(_ a: AlertView, _ info: LabelInfo, _ hist: HistoryStats, _ fl: ContextFlags, _ t: Int64) -> UInt64 {
         let sketch = featurizer.text(a, into: x)
         featurizer.categorical(a, info, into: x)
         featurizer.numbers(a, hour: context.localHour(t), weekday: context.localWeekday(t), flags: fl, into: x)
@@ -246,9 +254,12 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// The impact of an alert from the shared impact table (cached per metric, service and labels).
     func impact(_ a: AlertView, _ info: LabelInfo) -> (ImpactCategory, Double) {
         let svc = AlertFeaturizer.service(a, info)
-        let key = FeatureHash.mix(FNV1a.hash(a.metricName) ^ FNV1a.hash(svc) &* 3 ^ info.all &* 7) | 1
+        let key = FeatureHash.mix(FNV1a.hash(a.metricName) ^ FNV1a.hash(svc) &* 3 ^ (impactUsesTags ? info.all &* 7 : 0)) | 1
         let slot = Int(truncatingIfNeeded: key) & (impactCache.count - 1)
         if impactCache[slot].key == key { return (impactCache[slot].category, impactCache[slot].weight) }
+        // Two-way: the neighbour slot, and a miss evicts the first slot's entry into it.
+        if impactCache[slot ^ 1].key == key { return (impactCache[slot ^ 1].category, impactCache[slot ^ 1].weight) }
+        impactCache[slot ^ 1] = impactCache[slot]
         var tags: [(name: String, value: String)] = []
         Bytes.forEachLabel(a.labels) { k, v in tags.append((Bytes.string(k), Bytes.string(v))) }
         if svc.count > 0, !tags.contains(where: { $0.name == "service" }) { tags.append(("service", Bytes.string(svc))) }
@@ -293,21 +304,18 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         var s = Scores()
         let nC = classes.count, nT = teams.count
         let pc = scratch, pt = scratch + scratchCount, pp = scratch + 2 * scratchCount
-        model.scores(x, offset: 0, n: nC, into: pc)
+        var zfp = Double(model.scoresAll(x, nC: nC, nT: nT, pc: pc, pt: pt, pp: pp))
         s.cls = max(0, HashedLinearModel.softmax(pc, nC))
         s.clsConf = nC > 0 ? Double(pc[s.cls]) : 0
-        model.scores(x, offset: model.teamOffset, n: nT, into: pt)
         // Ownership labels and rules weigh most before the model has seen who resolves what.
         if owner >= 0 && owner < nT { pt[owner] += Float(2.0 * 50 / (50 + Double(feedbackTeam))) + 0.3 }
         for t in 0..<nT { pt[t] += Float(response.expertiseBonus(team: t, cls: s.cls)) }
         s.team = max(0, HashedLinearModel.softmax(pt, nT))
         s.teamConf = nT > 0 ? Double(pt[s.team]) : 0
-        var zfp = Double(model.fpLogit(x))
         // Rules that hold before any feedback: flapping and barely-over-threshold alerts are suspect.
         if hist.flaps >= 1 { zfp += 0.4 * Double(min(hist.flaps, 5)) }
         if let r = AlertFeaturizer.ratio(a), r < 1.05 { zfp += 0.5 }
         s.fp = MathUtil.sigmoid(zfp)
-        model.scores(x, offset: model.prioOffset, n: 4, into: pp)
         HashedLinearModel.softmax(pp, 4)
         s.learnedUrgency = Double(pp[0]) * 0.9 + Double(pp[1]) * 0.65 + Double(pp[2]) * 0.42 + Double(pp[3]) * 0.15
         return s
@@ -341,14 +349,14 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         let t = streamTime(a)
         if t > lastTimeMs { lastTimeMs = t }
         var info = LabelInfo()
-        featurizer.labels(a, into: nil, info: &info)
+        beginFeatures(a, &info)
         let fpKey = fingerprintKey(a, info)
         let slot = fingerprints.slot(fpKey)
         var f = fingerprints[slot]
         let hist = historyStats(f, at: t)
         let svc = AlertFeaturizer.service(a, info)
         let fl = flags(service: svc, info: info, at: t)
-        let sketch = featurize(a, &info, hist, fl, t)
+        let sketch = finishFeatures(a, info, hist, fl, t)
         let owner = owner(a, info)
         let s = score(a, info, hist: hist, owner: owner)
         let (cat, impactW) = impact(a, info)
@@ -489,7 +497,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     func learnLocked(_ a: AlertView, _ fb: AlertFeedbackView) {
         let t = streamTime(a)
         var info = LabelInfo()
-        featurizer.labels(a, into: nil, info: &info)
+        beginFeatures(a, &info)
         let fpKey = fingerprintKey(a, info)
         let slot = fingerprints.slot(fpKey)
         var f = fingerprints[slot]
@@ -497,39 +505,26 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         if f.statsAtMs == t { hist.count = f.statsCount; hist.sinceSeconds = f.statsSince; hist.flaps = f.statsFlaps }
         if f.lastSeenMs == 0 { f.lastSeenMs = t }
         let fl = flags(service: AlertFeaturizer.service(a, info), info: info, at: t)
-        _ = featurize(a, &info, hist, fl, t)
-        let nx = scratch, p = scratch + scratchCount
-        _ = nx
-
+        _ = finishFeatures(a, info, hist, fl, t)
         let y = fb.trueClass.count > 0 ? classes.intern(fb.trueClass) : nil
-        if let y {
-            let n = classes.count
-            model.scores(x, offset: 0, n: n, into: p)
-            HashedLinearModel.softmax(p, n)
-            model.stepSoftmax(x, offset: 0, n: n, p: p, y: y)
-            feedbackClass &+= 1
-        }
         let team = fb.team.count > 0 ? teams.intern(fb.team) : nil
-        if let team {
-            let n = teams.count
-            model.scores(x, offset: model.teamOffset, n: n, into: p)
-            HashedLinearModel.softmax(p, n)
-            model.stepSoftmax(x, offset: model.teamOffset, n: n, p: p, y: team)
-            feedbackTeam &+= 1
-        }
-        if let isFP = fb.falsePositive {
-            let z = model.fpLogit(x)
-            let pr = Float(MathUtil.sigmoid(Double(z)))
-            model.stepFP(x, p: pr, y: isFP ? 1 : 0)
-            f.fpRate = f.fpFeedback == 0 ? (isFP ? 1 : 0) : 0.7 * f.fpRate + 0.3 * (isFP ? 1 : 0)
-            f.fpFeedback += 1
-            feedbackFP &+= 1
-        }
-        if (1...4).contains(fb.priority) {
-            model.scores(x, offset: model.prioOffset, n: 4, into: p)
-            HashedLinearModel.softmax(p, 4)
-            model.stepSoftmax(x, offset: model.prioOffset, n: 4, p: p, y: fb.priority - 1)
-            feedbackPriority &+= 1
+        let prio = (1...4).contains(fb.priority) ? fb.priority - 1 : nil
+        if y != nil || team != nil || fb.falsePositive != nil || prio != nil {
+            let nC = classes.count, nT = teams.count
+            let pc = scratch, pt = scratch + scratchCount, pp = scratch + 2 * scratchCount
+            let zfp = model.scoresAll(x, nC: nC, nT: nT, pc: pc, pt: pt, pp: pp)
+            // Gradients of the log-loss: p - onehot(y); heads without a label are skipped.
+            if let y { HashedLinearModel.softmax(pc, nC); pc[y] -= 1; feedbackClass &+= 1 }
+            if let team { HashedLinearModel.softmax(pt, nT); pt[team] -= 1; feedbackTeam &+= 1 }
+            if let prio { HashedLinearModel.softmax(pp, 4); pp[prio] -= 1; feedbackPriority &+= 1 }
+            var gfp: Float?
+            if let isFP = fb.falsePositive {
+                gfp = Float(MathUtil.sigmoid(Double(zfp))) - (isFP ? 1 : 0)
+                f.fpRate = f.fpFeedback == 0 ? (isFP ? 1 : 0) : 0.7 * f.fpRate + 0.3 * (isFP ? 1 : 0)
+                f.fpFeedback += 1
+                feedbackFP &+= 1
+            }
+            model.stepAll(x, gc: y != nil ? pc : nil, nC: nC, gt: team != nil ? pt : nil, nT: nT, gfp: gfp, gp: prio != nil ? pp : nil)
         }
         if let team {
             let pr = (1...4).contains(fb.priority) ? fb.priority - 1 : -1

@@ -157,13 +157,13 @@ extension AlertClassifier {
         lock.withLock {
             let t = streamTime(a)
             var info = LabelInfo()
-            featurizer.labels(a, into: nil, info: &info)
+            x.names = []
+            defer { x.names = nil }
+            beginFeatures(a, &info)
             let fpKey = fingerprintKey(a, info)
             let hist = fingerprints.find(fpKey).map { historyStats(fingerprints[$0], at: t) } ?? HistoryStats()
             let fl = flags(service: AlertFeaturizer.service(a, info), info: info, at: t)
-            x.names = []
-            defer { x.names = nil }
-            _ = featurize(a, &info, hist, fl, t)
+            _ = finishFeatures(a, info, hist, fl, t)
             let owner = owner(a, info)
             let s = score(a, info, hist: hist, owner: owner)
             let (cat, impactW) = impact(a, info)

@@ -50,6 +50,21 @@ public struct LabelInfo {
     public init() {}
 }
 
+/// Hashes of the label names with a meaning, as `labels` hashes them (namespace `label`,
+/// ASCII lower-cased); literals so the hot path does no lazy initialisation. A test checks
+/// them against `FeatureHash.text`.
+enum Keys {
+    static let team: UInt64 = 0x151b9fd1342b83f4, owner: UInt64 = 0xa3d7fd05d140651c
+    static let service: UInt64 = 0x26defef3c50c3d1c, app: UInt64 = 0x6d9aa3d258bc2074
+    static let severity: UInt64 = 0xe0c7c2fa7605c16a, alertname: UInt64 = 0xe92523976ddba52a
+    static let dependsOn: UInt64 = 0xd41bfca0b103e610, instance: UInt64 = 0xcc9ff502d2ef2d7a
+    static let pod: UInt64 = 0xebe628d20f5535c4
+    static let maintenance: UInt64 = 0xde6595698b9176f8, silenced: UInt64 = 0xfdc3405712ed7e40
+    static let cluster: UInt64 = 0xb7450332d4301285, namespace: UInt64 = 0x57dab18140b56b68
+    static let region: UInt64 = 0xdb2fe1769e2c4c85, datacenter: UInt64 = 0xc2f21c36b46841cc
+    static let dc: UInt64 = 0x2f7165189cb6f528
+}
+
 /// Byte-level helpers over non-owning views.
 enum Bytes {
     /// Case-insensitive equality with an ASCII literal.
@@ -124,7 +139,7 @@ public struct AlertFeaturizer: Sendable {
     /// Bytes of message featurized.
     public let maxTextBytes: Int
     /// Most n-grams per message.
-    public static let maxNgrams = 160
+    public static let maxNgrams = 96
     /// Most words per message.
     public static let maxWords = 48
 
@@ -145,28 +160,24 @@ public struct AlertFeaturizer: Sendable {
         Bytes.forEachLabel(a.labels) { k, v in
             var h = FeatureHash.start(.label)
             for b in k { h = FeatureHash.fold(h, b) }
-            h = FeatureHash.fold(h, 0x3D)
-            if Bytes.equals(k, "depends_on") || Bytes.equals(k, "instance") || Bytes.equals(k, "pod") {
-                // Topology and instance names: used for grouping, not as features (too specific).
-            } else {
-                var hv = h
-                for b in v { hv = FeatureHash.fold(hv, b) }
+            var hv = FeatureHash.fold(h, 0x3D)
+            for b in v { hv = FeatureHash.fold(hv, b) }
+            if h != Keys.dependsOn && h != Keys.instance && h != Keys.pod {
+                // Topology and instance names are used for grouping, not as features (too specific).
                 x?.add(hv, 1, name: "label:" + Bytes.string(k) + "=" + Bytes.string(v))
             }
-            for b in k { all = (all ^ UInt64(b)) &* FNV1a.prime }
-            for b in v { all = (all ^ UInt64(b)) &* FNV1a.prime }
-            all = (all ^ 0x2C) &* FNV1a.prime
-            if Bytes.equals(k, "team") || Bytes.equals(k, "owner") { infoCopy.owner = v }
-            else if Bytes.equals(k, "service") || Bytes.equals(k, "app") { infoCopy.service = v }
-            else if Bytes.equals(k, "severity") { infoCopy.severity = v }
-            else if Bytes.equals(k, "alertname") { infoCopy.alertname = v }
-            else if Bytes.equals(k, "depends_on") { infoCopy.dependsOn = v }
-            else if (Bytes.equals(k, "maintenance") || Bytes.equals(k, "silenced")),
-                    Bytes.equals(v, "true") || Bytes.equals(v, "1") || Bytes.equals(v, "yes") {
-                infoCopy.maintenance = true
-            } else if Bytes.equals(k, "cluster") || Bytes.equals(k, "namespace") || Bytes.equals(k, "region")
-                        || Bytes.equals(k, "datacenter") || Bytes.equals(k, "dc") {
+            all = (all ^ hv) &* FNV1a.prime
+            switch h {
+            case Keys.team, Keys.owner: infoCopy.owner = v
+            case Keys.service, Keys.app: infoCopy.service = v
+            case Keys.severity: infoCopy.severity = v
+            case Keys.alertname: infoCopy.alertname = v
+            case Keys.dependsOn: infoCopy.dependsOn = v
+            case Keys.maintenance, Keys.silenced:
+                if Bytes.equals(v, "true") || Bytes.equals(v, "1") || Bytes.equals(v, "yes") { infoCopy.maintenance = true }
+            case Keys.cluster, Keys.namespace, Keys.region, Keys.datacenter, Keys.dc:
                 ctx = FeatureHash.mix(ctx ^ FeatureHash.bytes(.label, v))
+            default: break
             }
         }
         x?.endBlock(weight: 1)
@@ -227,16 +238,19 @@ public struct AlertFeaturizer: Sendable {
         }
         if words == 0 { x.add(FeatureHash.bucket(.word, -2), 1, name: "word:<empty message>") }
         x.endBlock(weight: 1.4)
-        // Character n-grams over lower-cased bytes.
+        // Character n-grams over lower-cased bytes (a rolling window of up to 8 bytes).
         if ngram > 0, msg.count >= ngram {
             x.beginBlock()
             let g = ngram
             let last = min(msg.count - g, Self.maxNgrams - 1)
-            let base = FeatureHash.start(.ngram)
+            let mask: UInt64 = g >= 8 ? ~0 : (1 << UInt64(8 * g)) - 1
+            let seed = FeatureHash.start(.ngram)
+            var window: UInt64 = 0
+            for k in 0..<(g - 1) { window = window << 8 | UInt64(FeatureHash.lower(msg[k])) }
             for s in 0...last {
-                var hh = base
-                for k in 0..<g { hh = FeatureHash.fold(hh, msg[s + k]) }
-                x.add(hh, 1, name: "ngram:" + Bytes.string(UnsafeRawBufferPointer(rebasing: msg[s..<(s + g)])))
+                window = (window << 8 | UInt64(FeatureHash.lower(msg[s + g - 1]))) & mask
+                x.add(seed ^ window &* 0x9E37_79B9_7F4A_7C15,
+                      1, name: "ngram:" + Bytes.string(UnsafeRawBufferPointer(rebasing: msg[s..<(s + g)])))
             }
             x.endBlock(weight: 0.8)
         }

@@ -127,7 +127,8 @@ public struct AlertGrouper: Sendable {
     }
 
     /// How related an alert is to the group in slot `s`: same service 2, topology neighbour
-    /// 1.5, same context labels 0.5 (different: −1), same alert name 0.5, similar text up to 1.
+    /// 1.5, same context labels 0.5 (different: −1), same alert name 0.5, similar text up to 1,
+    /// within two minutes of the group's last alert 0.5.
     public func score(_ k: GroupKey, _ s: Int) -> Double {
         let g = groups[s]
         var score = 0.0
@@ -145,6 +146,7 @@ public struct AlertGrouper: Sendable {
             let jac = Double(own - (k.textBits & ~g.textBits).nonzeroBitCount) / Double(own)
             if jac > 0.6 { score += (jac - 0.6) / 0.4 }
         }
+        if k.timeMs - g.lastMs <= 120_000 { score += 0.5 }
         return score
     }
 

@@ -12,6 +12,10 @@ public enum FeatureHash {
     @inline(__always)
     public static func start(_ s: Space) -> UInt64 { (FNV1a.basis ^ s.rawValue) &* FNV1a.prime }
 
+    /// ASCII lower-casing of one byte.
+    @inline(__always)
+    public static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+
     /// Folds one byte (ASCII lower-cased) into a running hash.
     @inline(__always)
     public static func fold(_ h: UInt64, _ b: UInt8) -> UInt64 {
@@ -63,15 +67,18 @@ public final class FeatureBuffer {
     public let index: UnsafeMutablePointer<Int32>
     /// Values.
     public let value: UnsafeMutablePointer<Float>
+    /// Count, block start, and explain-mode flag (in raw storage: no exclusivity checks on the hot path).
+    let state: UnsafeMutablePointer<Int>
     /// Features held.
-    public private(set) var count = 0
+    public var count: Int { @inline(__always) get { state[0] } }
     /// Room.
     public let capacity: Int
     /// Bits of the row space.
     let shift: UInt64
     /// Names (explain mode only).
-    public var names: [String]?
-    var blockStart = 0
+    public var names: [String]? {
+        didSet { state[2] = names == nil ? 0 : 1 }
+    }
 
     /// A buffer for up to `capacity` features over 2^bits rows.
     public init(capacity: Int, bits: Int) {
@@ -79,13 +86,15 @@ public final class FeatureBuffer {
         shift = UInt64(64 - bits)
         index = .allocate(capacity: capacity)
         value = .allocate(capacity: capacity)
+        state = .allocate(capacity: 3)
+        state.initialize(repeating: 0, count: 3)
     }
 
-    deinit { index.deallocate(); value.deallocate() }
+    deinit { index.deallocate(); value.deallocate(); state.deallocate() }
 
     /// Empties the buffer.
     @inline(__always)
-    public func reset() { count = 0; blockStart = 0; if names != nil { names = [] } }
+    public func reset() { state[0] = 0; state[1] = 0; if state[2] != 0 { names = [] } }
 
     /// The row of a hash.
     @inline(__always)
@@ -94,23 +103,25 @@ public final class FeatureBuffer {
     /// Adds a feature (dropped silently when full).
     @inline(__always)
     public func add(_ h: UInt64, _ v: Float, name: @autoclosure () -> String = "") {
-        guard count < capacity else { return }
-        index[count] = row(h)
-        value[count] = v
-        count += 1
-        if names != nil { names!.append(name()) }
+        let c = state[0]
+        guard c < capacity else { return }
+        index[c] = row(h)
+        value[c] = v
+        state[0] = c + 1
+        if state[2] != 0 { names!.append(name()) }
     }
 
     /// Starts a block of features that `endBlock` normalises together.
     @inline(__always)
-    public func beginBlock() { blockStart = count }
+    public func beginBlock() { state[1] = state[0] }
 
     /// Scales the block's values so that its norm is `weight`.
     @inline(__always)
     public func endBlock(weight: Float) {
-        let n = count - blockStart
+        let start = state[1], end = state[0]
+        let n = end - start
         guard n > 0 else { return }
         let s = weight / Float(n).squareRoot()
-        for i in blockStart..<count { value[i] *= s }
+        for i in start..<end { value[i] *= s }
     }
 }

@@ -6,31 +6,39 @@
 public final class HashedLinearModel: @unchecked Sendable {
     /// Rows (2^bits).
     public let rows: Int
-    /// Floats per row.
+    /// Floats per row (a multiple of 8: heads start on 8-float blocks, so scoring and
+    /// learning run on SIMD8 blocks of the row).
     public let stride: Int
     /// Column capacities.
     public let maxClasses: Int, maxTeams: Int
-    /// Offsets of the heads in a row.
+    /// Offsets of the heads in a row (the false-positive logit and the 4 priority logits share one block).
     public let teamOffset: Int, fpOffset: Int, prioOffset: Int
-    /// The weights, rows × stride.
+    /// The weights, rows × stride, 64-byte aligned.
     public let w: UnsafeMutablePointer<Float>
     /// Learning rate and L2 shrinkage.
     public var learningRate: Float, l2: Float
+    let acc: UnsafeMutablePointer<SIMD8<Float>>
+    let grads: UnsafeMutablePointer<SIMD8<Float>>
+    let blocks: UnsafeMutablePointer<Int>
 
     /// A zero model.
     public init(bits: Int, maxClasses: Int, maxTeams: Int, learningRate: Double, l2: Double) {
         rows = 1 << bits
         self.maxClasses = maxClasses; self.maxTeams = maxTeams
-        teamOffset = maxClasses
-        fpOffset = maxClasses + maxTeams
+        teamOffset = (maxClasses + 7) / 8 * 8
+        fpOffset = teamOffset + (maxTeams + 7) / 8 * 8
         prioOffset = fpOffset + 1
-        stride = prioOffset + 4
-        w = .allocate(capacity: rows * stride)
+        stride = fpOffset + 8
+        w = UnsafeMutableRawPointer.allocate(byteCount: rows * stride * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: rows * stride)
         w.initialize(repeating: 0, count: rows * stride)
+        acc = .allocate(capacity: stride / 8)
+        grads = .allocate(capacity: stride / 8)
+        blocks = .allocate(capacity: stride / 8)
         self.learningRate = Float(learningRate); self.l2 = Float(l2)
     }
 
-    deinit { w.deallocate() }
+    deinit { w.deallocate(); acc.deallocate(); grads.deallocate(); blocks.deallocate() }
 
     /// Adds `x · W[:, offset ..< offset+n]` into `out[0..<n]` (out is zeroed first).
     @inline(__always)
@@ -41,6 +49,76 @@ public final class HashedLinearModel: @unchecked Sendable {
             let v = x.value[f]
             let r = w + (Int(x.index[f]) * stride + offset)
             for j in 0..<n { out[j] += r[j] * v }
+        }
+    }
+
+    /// Every head's raw scores in one pass over the features: class logits into `pc[0..<nC]`,
+    /// team logits into `pt[0..<nT]`, priority logits into `pp[0..<4]`; returns the
+    /// false-positive logit. Only the row blocks holding active columns are read.
+    @inline(__always)
+    public func scoresAll(_ x: FeatureBuffer, nC: Int, nT: Int, pc: UnsafeMutablePointer<Float>,
+                          pt: UnsafeMutablePointer<Float>, pp: UnsafeMutablePointer<Float>) -> Float {
+        let cb = (nC + 7) / 8, tb = (nT + 7) / 8
+        var nb = 0
+        for b in 0..<cb { blocks[nb] = b * 32; nb += 1 }
+        for b in 0..<tb { blocks[nb] = (teamOffset / 8 + b) * 32; nb += 1 }
+        blocks[nb] = fpOffset * 4; nb += 1
+        for k in 0..<nb { acc[k] = SIMD8(repeating: 0) }
+        let rowBytes = stride * 4
+        let base = UnsafeRawPointer(w)
+        let n = x.count
+        let idx = x.index, val = x.value
+        for f in 0..<n {
+            let v = SIMD8<Float>(repeating: val[f])
+            let r = base + Int(idx[f]) * rowBytes
+            for k in 0..<nb { acc[k] += r.load(fromByteOffset: blocks[k], as: SIMD8<Float>.self) * v }
+        }
+        for j in 0..<nC { pc[j] = acc[j / 8][j % 8] }
+        for j in 0..<nT { pt[j] = acc[cb + j / 8][j % 8] }
+        let last = acc[nb - 1]
+        pp[0] = last[1]; pp[1] = last[2]; pp[2] = last[3]; pp[3] = last[4]
+        return last[0]
+    }
+
+    /// One SGD step of every head at once, given each head's gradient of the log-loss with
+    /// respect to its logits (nil: no update of that head).
+    @inline(__always)
+    public func stepAll(_ x: FeatureBuffer, gc: UnsafeMutablePointer<Float>?, nC: Int, gt: UnsafeMutablePointer<Float>?, nT: Int,
+                        gfp: Float?, gp: UnsafeMutablePointer<Float>?) {
+        var nb = 0
+        if let gc {
+            for b in 0..<((nC + 7) / 8) {
+                var g = SIMD8<Float>(repeating: 0)
+                for j in 0..<8 where b * 8 + j < nC { g[j] = gc[b * 8 + j] }
+                grads[nb] = g; blocks[nb] = b * 32; nb += 1
+            }
+        }
+        if let gt {
+            for b in 0..<((nT + 7) / 8) {
+                var g = SIMD8<Float>(repeating: 0)
+                for j in 0..<8 where b * 8 + j < nT { g[j] = gt[b * 8 + j] }
+                grads[nb] = g; blocks[nb] = (teamOffset / 8 + b) * 32; nb += 1
+            }
+        }
+        if gfp != nil || gp != nil {
+            var g = SIMD8<Float>(repeating: 0)
+            g[0] = gfp ?? 0
+            if let gp { g[1] = gp[0]; g[2] = gp[1]; g[3] = gp[2]; g[4] = gp[3] }
+            grads[nb] = g; blocks[nb] = fpOffset * 4; nb += 1
+        }
+        guard nb > 0 else { return }
+        let shrink = SIMD8<Float>(repeating: 1 - learningRate * l2)
+        let rowBytes = stride * 4
+        let base = UnsafeMutableRawPointer(w)
+        let lr = learningRate
+        for f in 0..<x.count {
+            let g = SIMD8<Float>(repeating: lr * x.value[f])
+            let r = base + Int(x.index[f]) * rowBytes
+            for k in 0..<nb {
+                let o = blocks[k]
+                let cur = r.load(fromByteOffset: o, as: SIMD8<Float>.self)
+                r.storeBytes(of: cur * shrink - g * grads[k], toByteOffset: o, as: SIMD8<Float>.self)
+            }
         }
     }
 
