@@ -20,9 +20,9 @@ func view(_ p: UnsafePointer<CChar>?, limit: Int) -> UnsafeRawBufferPointer {
 
 /// An `AlertView` over a C alert (no allocation).
 @inline(__always)
-func alertView(_ a: smon_alert, textLimit: Int) -> AlertView {
+func alertView(_ a: smon_alert, textLimit: Int, withId: Bool = false) -> AlertView {
     var v = AlertView()
-    v.alertId = view(a.alert_id, limit: 256)
+    if withId { v.alertId = view(a.alert_id, limit: 256) } // only explanations echo it
     v.timestampMs = a.timestamp_ms
     v.sourceSystem = view(a.source_system, limit: 256)
     v.metricName = view(a.metric_name, limit: 256)
@@ -188,7 +188,7 @@ public func smon_classifier_explain(_ h: OpaquePointer?, _ alert: UnsafePointer<
         let a = try Check.notNull(alert, "alert")
         let out = try Check.notNull(jsonOut, "json_out")
         out.pointee = nil
-        out.pointee = try mallocString(c.explainJSON(alertView(a.pointee, textLimit: c.maxTextBytes)))
+        out.pointee = try mallocString(c.explainJSON(alertView(a.pointee, textLimit: c.maxTextBytes, withId: true)))
     }
 }
 

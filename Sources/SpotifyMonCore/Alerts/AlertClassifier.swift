@@ -16,6 +16,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     let featurizer: AlertFeaturizer
     let model: HashedLinearModel
     let x: FeatureBuffer
+    /// Group-context features of the alert being classified.
+    let gx: FeatureBuffer
     let scratch: UnsafeMutablePointer<Float>
     let scratchCount: Int
 
@@ -60,8 +62,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
                                   learningRate: config.double("classifier.learning_rate"), l2: config.double("classifier.l2"))
         x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: bits)
         scratchCount = maxC + maxT + 8
-        scratch = .allocate(capacity: scratchCount * 3)
-        scratch.initialize(repeating: 0, count: scratchCount * 3)
+        scratch = .allocate(capacity: scratchCount * 6)
+        scratch.initialize(repeating: 0, count: scratchCount * 6)
+        gx = FeatureBuffer(capacity: 8, bits: bits)
         classes = LabelTable(capacity: maxC)
         teams = LabelTable(capacity: maxT)
         fingerprints = FingerprintTable(capacity: config.int("classifier.max_fingerprints"))
@@ -301,10 +304,55 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
 
     /// Scores `x`: class probabilities in scratch[0..<nC], team in scratch[S..<S+nT].
     func score(_ a: AlertView, _ info: LabelInfo, hist: HistoryStats, owner: Int) -> Scores {
+        finish(a, info, hist: hist, owner: owner, zfp: rawLogits())
+    }
+
+    /// Raw logits of `x` into the scratch heads; returns the false-positive logit.
+    @inline(__always)
+    func rawLogits() -> Float {
+        model.scoresAll(x, nC: classes.count, nT: teams.count, pc: scratch, pt: scratch + scratchCount, pp: scratch + 2 * scratchCount)
+    }
+
+    /// Adds the logits of the features in `g` to the scratch heads; returns the false-positive part.
+    @inline(__always)
+    func addLogits(_ g: FeatureBuffer) -> Float {
+        guard g.count > 0 else { return 0 }
+        let nC = classes.count, nT = teams.count
+        let qc = scratch + 3 * scratchCount, qt = scratch + 4 * scratchCount, qp = scratch + 5 * scratchCount
+        let z = model.scoresAll(g, nC: nC, nT: nT, pc: qc, pt: qt, pp: qp)
+        for j in 0..<nC { scratch[j] += qc[j] }
+        for j in 0..<nT { scratch[scratchCount + j] += qt[j] }
+        for j in 0..<4 { scratch[2 * scratchCount + j] += qp[j] }
+        return z
+    }
+
+    /// The class the raw logits point to, and its probability (scratch unchanged).
+    @inline(__always)
+    func preliminaryClass() -> (Int, Double) {
+        let nC = classes.count
+        guard nC > 0 else { return (-1, 0) }
+        let q = scratch + 3 * scratchCount
+        for j in 0..<nC { q[j] = scratch[j] }
+        let c = HashedLinearModel.softmax(q, nC)
+        return (c, Double(q[c]))
+    }
+
+    /// The group-context features: the group's root class and team, whether the alert joined
+    /// an existing group, whether that group already surfaced an alert rated real.
+    @inline(__always)
+    func groupFeatures(into g: FeatureBuffer, rootClass: Int, rootTeam: Int, flags: UInt8) {
+        if rootClass >= 0 { g.add(FeatureHash.bucket(.group, 1000 + rootClass), 0.8, name: "group-root-class:\(rootClass)") }
+        if rootTeam >= 0 { g.add(FeatureHash.bucket(.group, 2000 + rootTeam), 0.8, name: "group-root-team:\(rootTeam)") }
+        if flags & 1 != 0 { g.add(FeatureHash.bucket(.group, 1), 0.8, name: "joined-open-group") }
+        if flags & 2 != 0 { g.add(FeatureHash.bucket(.group, 2), 0.8, name: "group-has-real-alert") }
+    }
+
+    /// Softmaxes the scratch heads and applies ownership, expertise and cold-start rules.
+    func finish(_ a: AlertView, _ info: LabelInfo, hist: HistoryStats, owner: Int, zfp z: Float) -> Scores {
         var s = Scores()
         let nC = classes.count, nT = teams.count
         let pc = scratch, pt = scratch + scratchCount, pp = scratch + 2 * scratchCount
-        var zfp = Double(model.scoresAll(x, nC: nC, nT: nT, pc: pc, pt: pt, pp: pp))
+        var zfp = Double(z)
         s.cls = max(0, HashedLinearModel.softmax(pc, nC))
         s.clsConf = nC > 0 ? Double(pc[s.cls]) : 0
         // Ownership labels and rules weigh most before the model has seen who resolves what.
@@ -358,8 +406,41 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         let fl = flags(service: svc, info: info, at: t)
         let sketch = finishFeatures(a, info, hist, fl, t)
         let owner = owner(a, info)
-        let s = score(a, info, hist: hist, owner: owner)
+        var zfp = rawLogits()
+        let (preCls, preConf) = preliminaryClass()
         let (cat, impactW) = impact(a, info)
+
+        // Grouping first (firing alerts): the group's context then informs the models.
+        var gslot = -1, isNew = true
+        let wasFiring = f.firing
+        if !a.resolved {
+            var key = GroupKey()
+            key.service = svc.count > 0 ? FeatureHash.bytes(.service, svc) : 0
+            key.context = info.context
+            key.alertname = a.metricName.count > 0 ? FNV1a.hash(a.metricName) : (info.alertname.count > 0 ? FNV1a.hash(info.alertname) : 0)
+            key.textBits = sketch
+            key.timeMs = t
+            key.cls = preCls; key.clsConfidence = preConf
+            if info.dependsOn.count > 0 {
+                var start = 0
+                let d = info.dependsOn
+                for i in 0...d.count where i == d.count || d[i] == 0x7C {
+                    if i > start { key.addDep(FeatureHash.bytes(.service, Bytes.trim(UnsafeRawBufferPointer(rebasing: d[start..<i])))) }
+                    start = i + 1
+                }
+            }
+            // The fingerprint's own group, while it is still firing or flapping back.
+            let preferred = (wasFiring || (f.lastResolveMs > 0 && t - f.lastResolveMs <= flapWindowMs)) ? f.groupId : 0
+            (gslot, isNew) = grouper.place(key, preferred: preferred)
+            let g = grouper[gslot]
+            f.statsRootClass = isNew ? -1 : g.rootClass
+            f.statsRootTeam = isNew ? -1 : g.rootTeam
+            f.statsGroupFlags = (isNew ? 0 : 1) | (g.surfacedReal > 0 ? 2 : 0)
+            gx.reset()
+            groupFeatures(into: gx, rootClass: Int(f.statsRootClass), rootTeam: Int(f.statsRootTeam), flags: f.statsGroupFlags)
+            zfp += addLogits(gx)
+        }
+        let s = finish(a, info, hist: hist, owner: owner, zfp: zfp)
 
         var r = AlertResult()
         r.timestampMs = t
@@ -380,6 +461,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
                 f.autoResolveSeconds = f.autoResolveSeconds < 0 ? d : 0.7 * f.autoResolveSeconds + 0.3 * d
             }
             f.firing = false
+            f.statsRootClass = -1; f.statsRootTeam = -1; f.statsGroupFlags = 0
             f.lastResolveMs = t
             f.lastSeenMs = max(f.lastSeenMs, t)
             r.groupId = f.groupId
@@ -391,7 +473,6 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
             fillSLA(&r)
             return r
         }
-        let wasFiring = f.firing
         var flaps = hist.flaps
         if !f.firing, f.lastResolveMs > 0, t - f.lastResolveMs <= flapWindowMs { flaps += 1 }
         f.flaps = flaps
@@ -400,34 +481,11 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         f.lastFireMs = t
         f.lastSeenMs = max(f.lastSeenMs, t)
 
-        // Grouping.
-        var key = GroupKey()
-        key.service = svc.count > 0 ? FeatureHash.bytes(.service, svc) : 0
-        key.context = info.context
-        key.alertname = a.metricName.count > 0 ? FNV1a.hash(a.metricName) : (info.alertname.count > 0 ? FNV1a.hash(info.alertname) : 0)
-        key.textBits = sketch
-        key.timeMs = t
-        if info.dependsOn.count > 0 {
-            var start = 0
-            let d = info.dependsOn
-            for i in 0...d.count where i == d.count || d[i] == 0x7C {
-                if i > start { key.addDep(FeatureHash.bytes(.service, Bytes.trim(UnsafeRawBufferPointer(rebasing: d[start..<i])))) }
-                start = i + 1
-            }
-        }
-        // The fingerprint's own group, while it is still firing or flapping back.
-        let preferred = (wasFiring || (f.lastResolveMs > 0 && t - f.lastResolveMs <= flapWindowMs)) ? f.groupId : 0
-        let (gslot, isNew) = grouper.place(key, preferred: preferred)
         let g = grouper[gslot]
         r.groupId = g.id
         r.newGroup = isNew
         if isNew { groupsOpened &+= 1 }
         f.groupId = g.id
-
-        // The group's root cause speaks for the later alerts it caused.
-        if !isNew, g.rootClass >= 0, Int(g.rootClass) < classes.count, g.rootConfidence > 0.4 {
-            if Double(g.rootConfidence) > r.confidence { r.alertClass = Int(g.rootClass); r.confidence = Double(g.rootConfidence) }
-        }
 
         // Suppression: never the only alert rated real of a group without a surfaced alert.
         let real = r.falsePositiveProbability < realThreshold
@@ -506,6 +564,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         if f.lastSeenMs == 0 { f.lastSeenMs = t }
         let fl = flags(service: AlertFeaturizer.service(a, info), info: info, at: t)
         _ = finishFeatures(a, info, hist, fl, t)
+        if f.statsAtMs == t {
+            groupFeatures(into: x, rootClass: Int(f.statsRootClass), rootTeam: Int(f.statsRootTeam), flags: f.statsGroupFlags)
+        }
         let y = fb.trueClass.count > 0 ? classes.intern(fb.trueClass) : nil
         let team = fb.team.count > 0 ? teams.intern(fb.team) : nil
         let prio = (1...4).contains(fb.priority) ? fb.priority - 1 : nil

@@ -14,6 +14,8 @@ public struct GroupKey {
     public var textBits: UInt64 = 0
     /// Timestamp.
     public var timeMs: Int64 = 0
+    /// The predicted class and its confidence (−1: unknown).
+    public var cls = -1, clsConfidence = 0.0
     /// An empty key.
     public init() {}
 
@@ -130,24 +132,29 @@ public struct AlertGrouper: Sendable {
     /// 1.5, same context labels 0.5 (different: −1), same alert name 0.5, similar text up to 1,
     /// within two minutes of the group's last alert 0.5.
     public func score(_ k: GroupKey, _ s: Int) -> Double {
-        let g = groups[s]
-        var score = 0.0
-        if k.service != 0 {
-            if g.services.contains(k.service) { score += 2 }
-            else if g.depends.contains(k.service) { score += 1.5 }
-            else {
-                for i in 0..<k.dependsCount where g.services.contains(k.dep(i)) { score += 1.5; break }
+        groups.withUnsafeBufferPointer { gs in
+            let g = UnsafePointer(gs.baseAddress! + s) // no copy: no reference counting of the member arrays
+            var score = 0.0
+            if k.service != 0 {
+                if g.pointee.services.contains(k.service) { score += 2 }
+                else if g.pointee.depends.contains(k.service) { score += 1.5 }
+                else {
+                    for i in 0..<k.dependsCount where g.pointee.services.contains(k.dep(i)) { score += 1.5; break }
+                }
             }
+            if k.context != 0, g.pointee.context != 0 { score += k.context == g.pointee.context ? 0.5 : -1 }
+            if k.alertname != 0, g.pointee.alertnames.contains(k.alertname) { score += 0.5 }
+            if k.textBits != 0 {
+                let own = k.textBits.nonzeroBitCount
+                let jac = Double(own - (k.textBits & ~g.pointee.textBits).nonzeroBitCount) / Double(own)
+                if jac > 0.6 { score += (jac - 0.6) / 0.4 }
+            }
+            if k.timeMs - g.pointee.lastMs <= 120_000 { score += 0.5 }
+            // A confident root cause of another kind is likely another incident.
+            if k.cls >= 0, g.pointee.rootClass >= 0, k.cls != Int(g.pointee.rootClass), k.clsConfidence > 0.7,
+               g.pointee.rootConfidence > 0.7 { score -= 1 }
+            return score
         }
-        if k.context != 0, g.context != 0 { score += k.context == g.context ? 0.5 : -1 }
-        if k.alertname != 0, g.alertnames.contains(k.alertname) { score += 0.5 }
-        if k.textBits != 0 {
-            let own = k.textBits.nonzeroBitCount
-            let jac = Double(own - (k.textBits & ~g.textBits).nonzeroBitCount) / Double(own)
-            if jac > 0.6 { score += (jac - 0.6) / 0.4 }
-        }
-        if k.timeMs - g.lastMs <= 120_000 { score += 0.5 }
-        return score
     }
 
     /// Chooses the group for an alert: `preferred` (the fingerprint's own open group) wins;

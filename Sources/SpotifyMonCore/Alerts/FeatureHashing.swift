@@ -5,7 +5,7 @@ public enum FeatureHash {
     /// Namespaces keep equal text in different fields apart.
     public enum Space: UInt64 {
         case bias = 1, word, bigram, ngram, metricToken, metric, source, service, severity, label, ratio
-        case hour, weekday, flags, fpCount, fpSince, fpFlap, fpAutoResolve, fpHistory, alertname
+        case hour, weekday, flags, fpCount, fpSince, fpFlap, fpAutoResolve, fpHistory, alertname, group
     }
 
     /// The FNV-1a start of a namespace.

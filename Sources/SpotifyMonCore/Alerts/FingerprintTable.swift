@@ -28,6 +28,9 @@ public struct FingerprintState: Sendable, Equatable {
     public var statsAtMs: Int64 = .min
     /// The replayable stats: count, seconds since last (−1: first), flaps.
     public var statsCount: UInt32 = 0, statsSince: Float = -1, statsFlaps: Float = 0
+    /// The group context it was classified in: root class and team (−1: none), flags
+    /// (bit 0 joined an existing group, bit 1 the group had a surfaced real alert).
+    public var statsRootClass: Int16 = -1, statsRootTeam: Int16 = -1, statsGroupFlags: UInt8 = 0
 
     /// An empty slot.
     public init() {}
@@ -39,6 +42,7 @@ extension FingerprintState: SnapshotCodable {
         w.write(flaps.bitPattern); w.write(autoResolveSeconds.bitPattern); w.write(fpRate.bitPattern)
         w.write(fpFeedback.bitPattern); w.write(groupId); w.write(statsAtMs); w.write(statsCount)
         w.write(statsSince.bitPattern); w.write(statsFlaps.bitPattern)
+        w.write(statsRootClass); w.write(statsRootTeam); w.write(statsGroupFlags)
     }
     public init(from r: inout SnapshotReader) throws {
         key = try r.read(); count = try r.read(); firing = try r.read(); lastFireMs = try r.read()
@@ -47,6 +51,7 @@ extension FingerprintState: SnapshotCodable {
         fpRate = Float(bitPattern: try r.read()); fpFeedback = Float(bitPattern: try r.read())
         groupId = try r.read(); statsAtMs = try r.read(); statsCount = try r.read()
         statsSince = Float(bitPattern: try r.read()); statsFlaps = Float(bitPattern: try r.read())
+        statsRootClass = try r.read(); statsRootTeam = try r.read(); statsGroupFlags = try r.read()
     }
 }
 
