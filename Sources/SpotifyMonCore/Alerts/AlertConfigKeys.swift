@@ -46,7 +46,7 @@ public enum AlertConfigKeys {
                   "False-positive probability below which an alert is rated real."),
         ConfigKey("classifier.group_window_s", .int(1...86_400), default: "600",
                   "A group stays open while its last alert is at most this many seconds old."),
-        ConfigKey("classifier.group_span_s", .int(1...86_400), default: "900",
+        ConfigKey("classifier.group_span_s", .int(1...86_400), default: "300",
                   "Alerts of other fingerprints join a group only this many seconds after it opened."),
         ConfigKey("classifier.group_threshold", .double(0...10), default: "2.0",
                   "Relatedness score needed to join an open group (service 2, topology 1.5, context labels +0.5/-1, alert name 0.5, text up to 1, within 2 min 0.5)."),
