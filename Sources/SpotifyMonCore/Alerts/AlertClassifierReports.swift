@@ -48,6 +48,7 @@ extension AlertClassifier {
         let last: Int64 = try r.read()
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
+        guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
         lock.withLock {
             classes = c; teams = t
             model.w.update(from: m.w, count: model.rows * model.stride)

@@ -52,6 +52,13 @@ extension FingerprintState: SnapshotCodable {
         groupId = try r.read(); statsAtMs = try r.read(); statsCount = try r.read()
         statsSince = Float(bitPattern: try r.read()); statsFlaps = Float(bitPattern: try r.read())
         statsRootClass = try r.read(); statsRootTeam = try r.read(); statsGroupFlags = try r.read()
+        let lim = AlertClassifier.maxTimestampMs
+        guard [lastFireMs, lastResolveMs, lastSeenMs].allSatisfy({ abs($0) <= lim }),
+              statsAtMs == .min || abs(statsAtMs) <= lim,
+              flaps.isFinite, autoResolveSeconds.isFinite, fpRate.isFinite, fpFeedback.isFinite,
+              statsSince.isFinite, statsFlaps.isFinite else {
+            throw SMONError.corrupt("snapshot holds an out-of-range alert history")
+        }
     }
 }
 
