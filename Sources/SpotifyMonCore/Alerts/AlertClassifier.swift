@@ -7,8 +7,11 @@
 /// one handle per thread). `classify` allocates nothing per alert once warm (a class or team
 /// name seen for the first time, or an impact/ownership cache miss, allocates once).
 public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
+    /// Snapshots of this engine carry the classifier tag.
     public static let snapshotEngine = Snapshot.Engine.classifier
+    /// Telemetry of classify and learn calls.
     public let performance = PerformanceRecorder()
+    /// Peak hours, deployments and impact rules.
     public let context: BusinessContext
 
     let lock = Lock()
@@ -159,7 +162,12 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     func fingerprintKey(_ a: AlertView, _ info: LabelInfo) -> UInt64 {
         if a.fingerprint.count > 0 { return FeatureHash.mix(FNV1a.hash(a.fingerprint)) }
         var h = FNV1a.hash(a.metricName)
-        h = FNV1a.hash(AlertFeaturizer.service(a, info), h ^ 0x7C)
+        let svc = AlertFeaturizer.service(a, info)
+        h = FNV1a.hash(svc, h ^ 0x7C)
+        if a.metricName.count == 0 && svc.count == 0 && a.labels.count == 0 {
+            // Nothing identifies the alert but its text.
+            h = FNV1a.hash(UnsafeRawBufferPointer(rebasing: a.message.prefix(128)), h ^ 0x7E)
+        }
         return FeatureHash.mix(h ^ info.all)
     }
 

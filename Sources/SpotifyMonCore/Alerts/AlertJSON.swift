@@ -2,13 +2,20 @@
 /// webhook payloads, feedback). Foundation stays out of the core, so this is a small
 /// strict parser over UTF-8 bytes: depth-limited, every error a `SMONError.invalidArgument`.
 public enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` / `false`.
     case bool(Bool)
+    /// A number (NaN accepted as an extension).
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object, members in input order.
     case object([(String, JSONValue)])
 
+    /// Structural equality (object members compared in order).
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
