@@ -42,7 +42,7 @@ public struct LabelInfo {
     public var dependsOn = UnsafeRawBufferPointer(start: nil, count: 0)
     /// `maintenance=true` / `silenced=true`.
     public var maintenance = false
-    /// Combined hash of cluster / namespace / region / datacenter values (0: none).
+    /// Combined hash of cluster / region / datacenter values (0: none): where the alert runs.
     public var context: UInt64 = 0
     /// Hash of every label pair (for derived fingerprints).
     public var all: UInt64 = 0
@@ -175,7 +175,7 @@ public struct AlertFeaturizer: Sendable {
             case Keys.dependsOn: infoCopy.dependsOn = v
             case Keys.maintenance, Keys.silenced:
                 if Bytes.equals(v, "true") || Bytes.equals(v, "1") || Bytes.equals(v, "yes") { infoCopy.maintenance = true }
-            case Keys.cluster, Keys.namespace, Keys.region, Keys.datacenter, Keys.dc:
+            case Keys.cluster, Keys.region, Keys.datacenter, Keys.dc:
                 ctx = FeatureHash.mix(ctx ^ FeatureHash.bytes(.label, v))
             default: break
             }

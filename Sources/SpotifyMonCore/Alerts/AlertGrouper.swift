@@ -95,11 +95,19 @@ public struct AlertGrouper: Sendable {
     var next = 0
     /// The next group id.
     public private(set) var nextId: UInt64 = 1
-    /// service hash → slot of the newest group with that service.
+    /// service hash → slots of the 4 newest groups with that service (4-way buckets).
     var byService: [Int32]
-    /// dependency hash → slot of the newest group whose members depend on it.
+    /// dependency hash → slots of the 4 newest groups whose members depend on it.
     var byDepends: [Int32]
     let indexMask: Int
+    static let ways = 4
+    /// The topology learned from `depends_on` labels: per bucket, a service hash and up to 8
+    /// dependency hashes (direct-mapped; the newest service wins a bucket).
+    var topology: [UInt64]
+    static let topologyBuckets = 4096
+    /// Two-hop dependencies of the alert being placed (scratch).
+    var hop2: [UInt64] = Array(repeating: 0, count: 16)
+    var hop2Count = 0
     /// Group window, ms: a group stays open while its last alert is this recent.
     public let windowMs: Int64
     /// Other alerts than the group's own fingerprints join only this long after the group opened, ms.
@@ -113,7 +121,8 @@ public struct AlertGrouper: Sendable {
         groups = Array(repeating: AlertGroup(), count: slots)
         byService = Array(repeating: -1, count: 8192)
         byDepends = Array(repeating: -1, count: 8192)
-        indexMask = 8191
+        indexMask = 8192 / Self.ways - 1
+        topology = Array(repeating: 0, count: Self.topologyBuckets * 9)
         windowMs = Int64(windowSeconds) * 1000
         self.threshold = threshold
     }
@@ -143,7 +152,11 @@ public struct AlertGrouper: Sendable {
                 if g.pointee.services.contains(k.service) { score += 2 }
                 else if g.pointee.depends.contains(k.service) { score += 1.5 }
                 else {
-                    for i in 0..<k.dependsCount where g.pointee.services.contains(k.dep(i)) { score += 1.5; break }
+                    var related = false
+                    for i in 0..<k.dependsCount where g.pointee.services.contains(k.dep(i)) { score += 1.5; related = true; break }
+                    if !related {
+                        for i in 0..<hop2Count where g.pointee.services.contains(hop2[i]) { score += 1; break }
+                    }
                 }
             }
             if k.context != 0, g.pointee.context != 0 { score += k.context == g.pointee.context ? 0.5 : -1 }
@@ -166,6 +179,7 @@ public struct AlertGrouper: Sendable {
     /// Returns the slot and whether the group is new.
     public mutating func place(_ k: GroupKey, preferred: UInt64) -> (slot: Int, isNew: Bool) {
         let t = k.timeMs
+        learnTopology(k)
         if let s = openSlot(of: preferred, at: t) { join(s, k); return (s, false) }
         var best = -1
         var bestScore = threshold
@@ -175,10 +189,26 @@ public struct AlertGrouper: Sendable {
             if sc >= bestScore { bestScore = sc; best = s }
         }
         if k.service != 0 {
-            consider(Int(byService[Int(truncatingIfNeeded: k.service) & indexMask]))
-            consider(Int(byDepends[Int(truncatingIfNeeded: k.service) & indexMask]))
+            let b = bucket(k.service)
+            for w in 0..<Self.ways { consider(Int(byService[b + w])); consider(Int(byDepends[b + w])) }
         }
-        for i in 0..<k.dependsCount { consider(Int(byService[Int(truncatingIfNeeded: k.dep(i)) & indexMask])) }
+        for i in 0..<k.dependsCount {
+            let b = bucket(k.dep(i))
+            for w in 0..<Self.ways { consider(Int(byService[b + w])) }
+        }
+        // Two hops down the learned topology (a dependency's dependencies).
+        hop2Count = 0
+        for i in 0..<k.dependsCount {
+            let tb = topologyBucket(k.dep(i))
+            guard topology[tb] == k.dep(i) else { continue }
+            for j in 1...8 where hop2Count < hop2.count {
+                let d2 = topology[tb + j]
+                if d2 == 0 { break }
+                hop2[hop2Count] = d2; hop2Count += 1
+                let b = bucket(d2)
+                consider(Int(byService[b])); consider(Int(byService[b + 1]))
+            }
+        }
         // The most recent groups, for text similarity across unrelated services.
         for j in 1...4 { consider((next - j + groups.count) % groups.count) }
         if best >= 0 { join(best, k); return (best, false) }
@@ -195,6 +225,32 @@ public struct AlertGrouper: Sendable {
         return (s, true)
     }
 
+    /// First entry of the 4-way index bucket of a hash.
+    @inline(__always)
+    func bucket(_ h: UInt64) -> Int { (Int(truncatingIfNeeded: FeatureHash.mix(h)) & indexMask) * Self.ways }
+
+    @inline(__always)
+    func topologyBucket(_ h: UInt64) -> Int { (Int(truncatingIfNeeded: h >> 7) & (Self.topologyBuckets - 1)) * 9 }
+
+    /// Puts slot `s` first in an index bucket (newest first, the oldest falls out).
+    @inline(__always)
+    static func index(_ a: inout [Int32], _ b: Int, _ s: Int) {
+        let v = Int32(s)
+        var end = ways - 1
+        for w in 0..<ways where a[b + w] == v { end = w; break }
+        var w = end
+        while w > 0 { a[b + w] = a[b + w - 1]; w -= 1 }
+        a[b] = v
+    }
+
+    /// Records an alert's service and its dependencies in the learned topology.
+    mutating func learnTopology(_ k: GroupKey) {
+        guard k.service != 0, k.dependsCount > 0 else { return }
+        let tb = topologyBucket(k.service)
+        topology[tb] = k.service
+        for j in 0..<8 { topology[tb + 1 + j] = j < k.dependsCount ? k.dep(j) : 0 }
+    }
+
     mutating func join(_ s: Int, _ k: GroupKey) {
         groups[s].lastMs = max(groups[s].lastMs, k.timeMs)
         groups[s].alerts &+= 1
@@ -204,12 +260,12 @@ public struct AlertGrouper: Sendable {
         }
         for i in 0..<k.dependsCount where groups[s].depends.count < 16 && !groups[s].depends.contains(k.dep(i)) {
             groups[s].depends.append(k.dep(i))
-            byDepends[Int(truncatingIfNeeded: k.dep(i)) & indexMask] = Int32(s)
+            Self.index(&byDepends, bucket(k.dep(i)), s)
         }
         if k.alertname != 0, !groups[s].alertnames.contains(k.alertname), groups[s].alertnames.count < 8 {
             groups[s].alertnames.append(k.alertname)
         }
-        if k.service != 0 { byService[Int(truncatingIfNeeded: k.service) & indexMask] = Int32(s) }
+        if k.service != 0 { Self.index(&byService, bucket(k.service), s) }
     }
 
     /// Records that an alert of the group in slot `s` was surfaced with `priority`.
@@ -229,7 +285,7 @@ public struct AlertGrouper: Sendable {
 
     func encode(to w: inout SnapshotWriter) {
         w.write(UInt64(groups.count)); w.write(UInt64(next)); w.write(nextId)
-        w.write(groups); w.write(byService); w.write(byDepends)
+        w.write(groups); w.write(byService); w.write(byDepends); w.write(topology)
     }
 
     mutating func decode(from r: inout SnapshotReader) throws {
@@ -239,10 +295,12 @@ public struct AlertGrouper: Sendable {
         nextId = try r.read()
         let g: [AlertGroup] = try r.read()
         let bs: [Int32] = try r.read(), bd: [Int32] = try r.read()
+        let topo: [UInt64] = try r.read()
+        guard topo.count == topology.count else { throw SMONError.corrupt("snapshot topology table size differs") }
         guard g.count == groups.count, bs.count == byService.count, bd.count == byDepends.count,
               (bs + bd).allSatisfy({ $0 >= -1 && Int($0) < groups.count }) else {
             throw SMONError.corrupt("snapshot grouping state inconsistent")
         }
-        groups = g; byService = bs; byDepends = bd; next = Int(nx)
+        groups = g; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
     }
 }
