@@ -96,26 +96,24 @@ enum Bytes {
         return UnsafeRawBufferPointer(rebasing: b[lo..<hi])
     }
 
-    /// Calls `body(key, value)` for each `key=value` pair of a `k=v,k=v` text (at most `limit`).
+    /// Calls `body(key, value)` for each `key=value` pair of a `k=v,k=v` text (at most
+    /// `limit`), in one pass over the bytes; items without `=` or with an empty key are skipped.
     @inline(__always)
     static func forEachLabel(_ b: UnsafeRawBufferPointer, limit: Int = 32,
                              _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
-        var start = 0, n = 0
+        guard let base = b.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let count = b.count
-        var i = 0
+        var start = 0, eq = -1, n = 0, i = 0
         while i <= count && n < limit {
-            if i == count || b[i] == 0x2C {
-                if i > start {
-                    let item = UnsafeRawBufferPointer(rebasing: b[start..<i])
-                    var eq = -1
-                    for j in 0..<item.count where item[j] == 0x3D { eq = j; break }
-                    if eq > 0 {
-                        body(trim(UnsafeRawBufferPointer(rebasing: item[0..<eq])),
-                             trim(UnsafeRawBufferPointer(rebasing: item[(eq + 1)...])))
-                        n += 1
-                    }
+            let c: UInt8 = i < count ? base[i] : 0x2C
+            if c == 0x3D && eq < 0 { eq = i }
+            else if c == 0x2C {
+                if eq > start {
+                    body(trim(UnsafeRawBufferPointer(start: base + start, count: eq - start)),
+                         trim(UnsafeRawBufferPointer(start: base + eq + 1, count: i - eq - 1)))
+                    n += 1
                 }
-                start = i + 1
+                start = i + 1; eq = -1
             }
             i += 1
         }
