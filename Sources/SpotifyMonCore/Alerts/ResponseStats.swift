@@ -8,6 +8,8 @@ public struct ResponseStats: Sendable, Equatable {
     var resMean: [Double], resN: [UInt32]
     /// Mean resolve minutes over everything (for relative expertise).
     var globalResolve = 0.0, globalN: UInt32 = 0
+    /// Expertise bonuses, index team * maxClasses + class, refreshed as resolve times arrive.
+    var bonus: [Float]
     static let alpha = 0.1
 
     /// Empty statistics.
@@ -17,6 +19,15 @@ public struct ResponseStats: Sendable, Equatable {
         ackN = Array(repeating: 0, count: maxTeams * 4)
         resMean = Array(repeating: 0, count: maxTeams * maxClasses)
         resN = Array(repeating: 0, count: maxTeams * maxClasses)
+        bonus = Array(repeating: 0, count: maxTeams * maxClasses)
+    }
+
+    /// Recomputes the expertise bonus table (after resolve times changed).
+    mutating func refreshBonus() {
+        for i in 0..<bonus.count {
+            bonus[i] = resN[i] >= 3 && globalResolve > 0 && resMean[i] > 0
+                ? Float(MathUtil.clamp(0.3 * _log(globalResolve / resMean[i]), -0.3, 0.3)) : 0
+        }
     }
 
     /// Records a time to acknowledge.
@@ -40,6 +51,11 @@ public struct ResponseStats: Sendable, Equatable {
         resN[i] &+= 1
         globalResolve = globalN == 0 ? m : globalResolve + 0.02 * (m - globalResolve)
         globalN &+= 1
+        // The global mean moves slowly: refresh the whole table now and then, this entry always.
+        if globalN % 64 == 1 { refreshBonus() } else {
+            bonus[i] = resN[i] >= 3 && globalResolve > 0 && resMean[i] > 0
+                ? Float(MathUtil.clamp(0.3 * _log(globalResolve / resMean[i]), -0.3, 0.3)) : 0
+        }
     }
 
     /// The learned acknowledge pattern of a team at a priority: mean, ~90th percentile, count.
@@ -52,11 +68,9 @@ public struct ResponseStats: Sendable, Equatable {
 
     /// A small logit bonus for teams that resolve this class faster than usual (0 when unknown).
     @inline(__always)
-    public func expertiseBonus(team: Int, cls: Int) -> Double {
+    public func expertiseBonus(team: Int, cls: Int) -> Float {
         guard team >= 0, team < maxTeams, cls >= 0, cls < maxClasses else { return 0 }
-        let i = team * maxClasses + cls
-        guard resN[i] >= 3, globalResolve > 0, resMean[i] > 0 else { return 0 }
-        return MathUtil.clamp(0.3 * _log(globalResolve / resMean[i]), -0.3, 0.3)
+        return bonus[team * maxClasses + cls]
     }
 
     func encode(to w: inout SnapshotWriter) {
@@ -70,5 +84,6 @@ public struct ResponseStats: Sendable, Equatable {
         guard am.count == ackMean.count, asq.count == ackSq.count, an.count == ackN.count, rm.count == resMean.count,
               rn.count == resN.count else { throw SMONError.corrupt("snapshot response statistics have the wrong shape") }
         ackMean = am; ackSq = asq; ackN = an; resMean = rm; resN = rn; globalResolve = g; globalN = gn
+        refreshBonus()
     }
 }
