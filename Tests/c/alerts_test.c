@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 static int failures = 0;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
@@ -21,6 +22,33 @@ static smon_alert make_alert(const char *id, int64_t ts, const char *msg, const 
     a.alert_message = msg; a.severity_raw = "critical"; a.service_name = service; a.labels = labels;
     a.fingerprint = NULL; a.current_value = 2500.0; a.threshold_violated = 1000.0; a.resolved = 0;
     return a;
+}
+
+/* Several threads share one handle: classify, learn, stats and snapshots interleave. */
+static smon_classifier *shared;
+static void *worker(void *arg) {
+    long id = (long)arg;
+    char msg[64];
+    smon_alert_result r;
+    smon_alert_feedback fb;
+    memset(&fb, 0, sizeof fb);
+    fb.true_class = "network"; fb.resolved_by = "netops"; fb.false_positive = 0; fb.priority = 2;
+    fb.time_to_ack_s = 60; fb.time_to_resolve_s = 600;
+    for (int i = 0; i < 2000; i++) {
+        snprintf(msg, sizeof msg, "Packet loss on host-%ld-%d", id, i % 37);
+        smon_alert a = make_alert("t", 1793491200000LL + i * 1000, msg, i % 2 ? "dns" : "loadbalancer", "cluster=prod-eu-1");
+        if (smon_classifier_classify(shared, &a, &r) != SMON_OK) return (void *)1;
+        if (i % 3 == 0 && smon_classifier_learn(shared, &a, &fb) != SMON_OK) return (void *)1;
+        if (id == 0 && i % 500 == 0) {
+            char *json = NULL; void *snap = NULL; size_t size = 0;
+            if (smon_classifier_stats(shared, &json) != SMON_OK) return (void *)1;
+            smon_free(json);
+            if (smon_classifier_snapshot(shared, &snap, &size) != SMON_OK) return (void *)1;
+            if (smon_classifier_restore(shared, snap, size) != SMON_OK) return (void *)1;
+            smon_free(snap);
+        }
+    }
+    return NULL;
 }
 
 int main(void) {
@@ -253,6 +281,20 @@ int main(void) {
     smon_classifier_free(NULL);
     smon_classifier_free(h);
     smon_classifier_free(h2);
+
+    /* Threads sharing one handle. */
+    EXPECT_OK(smon_classifier_new(NULL, &shared));
+    pthread_t th[4];
+    for (long i = 0; i < 4; i++) pthread_create(&th[i], NULL, worker, (void *)i);
+    for (int i = 0; i < 4; i++) {
+        void *ret = NULL;
+        pthread_join(th[i], &ret);
+        CHECK(ret == NULL, "worker %d failed: %s", i, smon_last_error());
+    }
+    smon_performance pf;
+    EXPECT_OK(smon_classifier_performance(shared, &pf));
+    CHECK(pf.count >= 8000, "threads classified %llu", (unsigned long long)pf.count);
+    smon_classifier_free(shared);
 
     if (failures) { fprintf(stderr, "%d failure(s)\n", failures); return 1; }
     printf("alerts_test: ok\n");

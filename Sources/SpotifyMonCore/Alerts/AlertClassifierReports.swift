@@ -34,10 +34,10 @@ extension AlertClassifier {
         let m = HashedLinearModel(bits: model.rows.trailingZeroBitCount, maxClasses: model.maxClasses, maxTeams: model.maxTeams,
                                   learningRate: Double(model.learningRate), l2: Double(model.l2))
         try m.decode(from: &r)
-        var fps = FingerprintTable(capacity: fingerprints.slots.count)
+        var fps = FingerprintTable(capacity: config.int("classifier.max_fingerprints"))
         try fps.decode(from: &r)
-        var g = AlertGrouper(slots: grouper.groups.count, windowSeconds: Int(grouper.windowMs / 1000), spanSeconds: Int(grouper.spanMs / 1000),
-                             threshold: grouper.threshold)
+        var g = AlertGrouper(windowSeconds: config.int("classifier.group_window_s"), spanSeconds: config.int("classifier.group_span_s"),
+                             threshold: config.double("classifier.group_threshold"))
         try g.decode(from: &r)
         var resp = ResponseStats(maxTeams: model.maxTeams, maxClasses: model.maxClasses)
         try resp.decode(from: &r)
