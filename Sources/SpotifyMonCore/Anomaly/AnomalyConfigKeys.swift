@@ -1,5 +1,51 @@
 /// Configuration keys of the anomaly detector (prefix detector.).
 public enum AnomalyConfigKeys {
+    /// The ensemble members a configuration may name.
+    public static let memberNames = ["robust", "forest", "gru", "prototype"]
+
     /// The declarations.
-    public static let all: [ConfigKey] = []
+    public static let all: [ConfigKey] = [
+        ConfigKey("detector.members", .set(memberNames), default: "robust,prototype",
+                  "Ensemble members: robust (seasonal EWMA/MAD + window rank), forest (half-space trees), gru (online GRU forecaster), prototype (shape distance)."),
+        ConfigKey("detector.threshold", .double(0...1), default: "0.5",
+                  "Calibrated score at or above which a point is an anomaly (before peak/deployment factors)."),
+        ConfigKey("detector.warmup", .int(0...100_000), default: "150",
+                  "Points of a series that only train the models (score 0) before scoring starts."),
+        ConfigKey("detector.alpha", .double(0.0001...1), default: "0.05",
+                  "Forgetting rate of the fast EWMA baseline."),
+        ConfigKey("detector.rank_window", .int(4...SeriesWindow.capacity), default: "64",
+                  "Recent values the quantile-rank member compares a value with."),
+        ConfigKey("detector.season_ms", .int(0...(35 * 86_400_000)), default: "86400000",
+                  "Season length in ms for the phase baseline (0: none); used once a full season is seen."),
+        ConfigKey("detector.season_buckets", .int(2...SeasonProfile.capacity), default: "24",
+                  "Phase buckets per season."),
+        ConfigKey("detector.prototypes", .int(1...ShapeMember.maxPrototypes), default: "8",
+                  "Most shape prototypes per series (clustering-distance member)."),
+        ConfigKey("detector.likelihood_short", .int(1...LikelihoodCalibrator.shortCapacity), default: "10",
+                  "Recent raw scores averaged by the anomaly likelihood."),
+        ConfigKey("detector.likelihood_long", .int(10...1_000_000), default: "1000",
+                  "Memory (points) of the raw-score distribution the likelihood compares with."),
+        ConfigKey("detector.suppress", .int(0...1_000_000), default: "0",
+                  "Points after a detection during which scores are damped (repeat alarms of one event)."),
+        ConfigKey("detector.suppress_factor", .double(0...1), default: "0.5",
+                  "Score multiplier inside the suppression span."),
+        ConfigKey("detector.robust_weight", .double(0...10), default: "1", "Weight of the robust member in the raw score."),
+        ConfigKey("detector.prototype_weight", .double(0...10), default: "1", "Weight of the prototype member."),
+        ConfigKey("detector.forest_weight", .double(0...10), default: "1", "Weight of the forest member."),
+        ConfigKey("detector.gru_weight", .double(0...10), default: "1", "Weight of the GRU member."),
+        ConfigKey("detector.forest_trees", .int(1...64), default: "16", "Half-space trees in the shared forest."),
+        ConfigKey("detector.forest_depth", .int(2...12), default: "8", "Depth of each half-space tree."),
+        ConfigKey("detector.forest_window", .int(16...100_000), default: "250",
+                  "Points per half-space-tree mass window (reference/latest swap)."),
+        ConfigKey("detector.gru_rate", .double(0...1), default: "0.01", "Learning rate of the online GRU."),
+        ConfigKey("detector.drift_delta", .double(1e-9...0.5), default: "0.002", "ADWIN confidence delta."),
+        ConfigKey("detector.ph_lambda", .double(0.1...10_000), default: "50",
+                  "Page-Hinkley alarm threshold (on standardised residuals)."),
+        ConfigKey("detector.ph_delta", .double(0...10), default: "0.5",
+                  "Page-Hinkley tolerated drift per point (standardised)."),
+        ConfigKey("detector.correlation_window_ms", .int(0...86_400_000), default: "300000",
+                  "Anomalies of related series within this span form one correlation group."),
+        ConfigKey("detector.actions", .text { _ = try ActionTable.parse($0) }, default: "",
+                  "Overrides of the recommended-action table: KIND:SEVERITY=action|action;... (KIND cpu, memory, latency, error_rate, traffic, disk, generic, or *; SEVERITY low..critical or *)."),
+    ]
 }
