@@ -26,8 +26,8 @@ public enum MetricKind: UInt8, CaseIterable, Sendable {
         let m = metric.lowercased()
         func has(_ words: [String]) -> Bool { words.contains { m.contains($0) } }
         if has(["error", "fail", "5xx", "exception"]) { return .errorRate }
-        if has(["latency", "response_time", "duration", "delay", "_ms", "seconds"]) { return .latency }
         if has(["cpu", "load"]) { return .cpu }
+        if has(["latency", "response_time", "duration", "delay", "_ms", "seconds"]) { return .latency }
         if has(["mem", "heap", "rss", "gc"]) { return .memory }
         if has(["disk", "storage", "iops", "volume", "inode", "fs_"]) { return .disk }
         if has(["request", "traffic", "throughput", "qps", "rps", "bytes", "network", "packets", "stream", "count"]) { return .traffic }
