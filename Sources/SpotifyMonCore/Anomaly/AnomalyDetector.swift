@@ -129,6 +129,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         res.impactCategory = s.impactCategory
         if s.count == 1 {
             s.mean = x; s.slowMean = x; s.dev = 0; s.slowDev = 0
+            if cfg.novelty { s.novelty.track(x) }
             s.window.push(x)
             if cfg.seasonMs > 0 {
                 s.season.update(bucket: SeasonProfile.bucket(tsMs, seasonMs: cfg.seasonMs, buckets: cfg.seasonBuckets), value: x, tsMs: tsMs)
@@ -174,6 +175,22 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
             }
         }
 
+        // Pattern novelty member.
+        var memberNovelty = 0.0
+        if cfg.novelty {
+            var phase = -1
+            if cfg.seasonMs > 0, cfg.noveltySeasonWeight > 0 {
+                phase = SeasonProfile.bucket(tsMs, seasonMs: cfg.seasonMs, buckets: cfg.seasonBuckets)
+            }
+            if s.novelty.width == 0 {
+                s.novelty.track(x)
+                if s.count >= UInt64(Swift.max(cfg.warmup, 10)) { s.novelty.fix(cells: cfg.noveltyCells, scaleFloor: floor * 10) }
+            } else {
+                memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: cfg.noveltyCells, logTails: cfg.noveltyLogTails, maxLength: cfg.noveltyDepth,
+                                                            phase: phase, phaseWeight: cfg.noveltySeasonWeight, levelWeight: cfg.noveltyLevelWeight, graded: cfg.noveltyGraded)
+            }
+        }
+
         // Shared members (forest, GRU).
         var memberForest = 0.0, memberGRU = 0.0
         if cfg.forest || cfg.gru {
@@ -200,15 +217,17 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         if cfg.prototype { raw += cfg.prototypeWeight * memberShape; wsum += cfg.prototypeWeight }
         if cfg.forest { raw += cfg.forestWeight * memberForest; wsum += cfg.forestWeight }
         if cfg.gru { raw += cfg.gruWeight * memberGRU; wsum += cfg.gruWeight }
+        if cfg.novelty { raw += cfg.noveltyWeight * memberNovelty; wsum += cfg.noveltyWeight }
         raw = wsum > 0 ? raw / wsum : 0
         s.lastMembers[0] = Float(memberRobust); s.lastMembers[1] = Float(memberForest)
-        s.lastMembers[2] = Float(memberGRU); s.lastMembers[3] = Float(memberShape)
+        s.lastMembers[2] = Float(memberGRU); s.lastMembers[3] = Float(memberShape); s.lastMembers[4] = Float(memberNovelty)
 
         // Calibration: anomaly likelihood, log scale.
+        let typical = s.likelihood.longMean
         let lik = s.likelihood.update(raw, short: cfg.likelihoodShort, long: cfg.likelihoodLong)
         var score = 0.0
         if s.count > UInt64(cfg.warmup) {
-            score = MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1)
+            score = cfg.useLikelihood ? MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1) : raw * _exp(-cfg.ratePenalty * typical)
             if s.sinceDetection < UInt32(cfg.suppress) { score *= cfg.suppressFactor }
         }
 

@@ -1,7 +1,7 @@
 /// Explanations and recommended actions as JSON (built off the hot path, on request).
 extension AnomalyDetector {
     /// The member names in state order.
-    static let memberOrder = ["robust", "forest", "gru", "prototype"]
+    static let memberOrder = ["robust", "forest", "gru", "prototype", "novelty"]
 
     /// Recommended actions for series `id` at `severity` (its metric kind × severity).
     public func recommendedActions(id: UInt32, severity: Int) throws -> [String] {
@@ -26,7 +26,7 @@ extension AnomalyDetector {
         j.field("raw_score", r.rawScore)
         j.field("is_anomaly", r.isAnomaly)
         j.field("severity", AnomalyResult.severityNames[Int(MathUtil.clamp(Double(r.severity), 0, 4))])
-        let enabled = [settings.robust, settings.forest, settings.gru, settings.prototype]
+        let enabled = [settings.robust, settings.forest, settings.gru, settings.prototype, settings.novelty]
         j.key("members"); j.beginObject()
         for (k, name) in Self.memberOrder.enumerated() where enabled[k] { j.field(name, Double(s.lastMembers[k])) }
         j.endObject()

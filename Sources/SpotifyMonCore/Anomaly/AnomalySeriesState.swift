@@ -7,6 +7,8 @@ public struct AnomalySeriesState: Sendable {
     public var season = SeasonProfile()
     /// Shape prototypes (clustering-distance member).
     public var shape = ShapeMember()
+    /// Pattern novelty member.
+    public var novelty = PatternNovelty()
     /// Raw-score calibration.
     public var likelihood = LikelihoodCalibrator()
     /// Drift detectors.
@@ -34,7 +36,7 @@ public struct AnomalySeriesState: Sendable {
     /// Metric kind (recommended actions).
     public var kind: UInt8 = 0
     /// Member scores of the last point: robust, forest, gru, prototype.
-    public var lastMembers = InlineArray<4, Float>(repeating: 0)
+    public var lastMembers = InlineArray<5, Float>(repeating: 0)
     /// The last point and its result (for explanations).
     public var lastValue = 0.0, lastTsObserved: Int64 = 0
     /// The last result.
@@ -45,7 +47,7 @@ public struct AnomalySeriesState: Sendable {
 
     /// Whether every index field is in range (after a restore).
     var isValid: Bool {
-        window.isValid && shape.isValid && likelihood.isValid && adwin.isValid
+        window.isValid && novelty.isValid && shape.isValid && likelihood.isValid && adwin.isValid
             && ImpactCategory(rawValue: impactCategory) != nil && MetricKind(rawValue: kind) != nil
             && mean.isFinite && dev.isFinite && slowMean.isFinite && slowDev.isFinite
     }
