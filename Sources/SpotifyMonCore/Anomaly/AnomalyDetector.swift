@@ -8,6 +8,8 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
     public static let snapshotEngine = Snapshot.Engine.detector
     /// Parsed settings.
     public let settings: DetectorSettings
+    /// Recommended-action table (defaults plus `detector.actions` overrides).
+    public let actions: ActionTable
     /// The handle's telemetry.
     public let performance = PerformanceRecorder()
     /// Business rules.
@@ -32,6 +34,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
     public init(config: Configuration) throws {
         self.config = config
         settings = try DetectorSettings(config: config)
+        actions = try ActionTable.defaults.overridden(by: ActionTable.parse(config.string("detector.actions")))
         context = BusinessContext(config: config)
         registry = SeriesRegistry(capacity: config.int("series.max"))
         store = ShardedStore(shardCount: config.int("threads.shards")) { _ in AnomalySeriesState() }
@@ -121,7 +124,6 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
     /// Scores one point against the series' state, then learns from it.
     @inline(__always)
     func step(_ s: inout AnomalySeriesState, id: UInt32, tsMs: Int64, value: Double) -> AnomalyResult {
-        let cfg = settings
         let x = MathUtil.clamp(value, -1e100, 1e100)
         s.count &+= 1
         var res = AnomalyResult()
@@ -129,10 +131,10 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         res.impactCategory = s.impactCategory
         if s.count == 1 {
             s.mean = x; s.slowMean = x; s.dev = 0; s.slowDev = 0
-            if cfg.novelty { s.novelty.track(x) }
+            if settings.novelty { s.novelty.track(x) }
             s.window.push(x)
-            if cfg.seasonMs > 0 {
-                s.season.update(bucket: SeasonProfile.bucket(tsMs, seasonMs: cfg.seasonMs, buckets: cfg.seasonBuckets), value: x, tsMs: tsMs)
+            if settings.seasonMs > 0 {
+                s.season.update(bucket: SeasonProfile.bucket(tsMs, seasonMs: settings.seasonMs, buckets: settings.seasonBuckets), value: x, tsMs: tsMs)
             }
             res.expected = x; res.expectedLow = x; res.expectedHigh = x
             finish(&s, res, value: value, ts: tsMs)
@@ -148,16 +150,16 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         var memberRobust = 0.0
         var z = abs(x - s.mean) / scale
         var bucket = 0
-        if cfg.seasonMs > 0 {
-            bucket = SeasonProfile.bucket(tsMs, seasonMs: cfg.seasonMs, buckets: cfg.seasonBuckets)
-            if let e = s.season.expected(bucket: bucket, tsMs: tsMs, seasonMs: cfg.seasonMs) {
+        if settings.seasonMs > 0 {
+            bucket = SeasonProfile.bucket(tsMs, seasonMs: settings.seasonMs, buckets: settings.seasonBuckets)
+            if let e = s.season.expected(bucket: bucket, tsMs: tsMs, seasonMs: settings.seasonMs) {
                 let sd = Swift.max(e.dev * 1.2533, 0.5 * scale)
                 let zs = abs(x - e.mean) / sd
                 if zs < z { z = zs; expected = e.mean; spread = sd }
             }
         }
-        if cfg.robust {
-            let rank = s.window.rank(of: x, window: cfg.rankWindow)
+        if settings.robust {
+            let rank = s.window.rank(of: x, window: settings.rankWindow)
             let extreme = s.window.count >= 8 ? 2 * abs(rank - 0.5) : 0
             memberRobust = 0.5 * (1 - _exp(-z * z / 18)) + 0.5 * extreme * extreme
         }
@@ -165,80 +167,80 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
 
         // Prototype member: distance of the newest shape to learned prototypes.
         var memberShape = 0.0
-        if cfg.prototype, s.window.count >= Int32(ShapeMember.dimension) {
+        if settings.prototype, s.window.count >= Int32(ShapeMember.dimension) {
             var v = InlineArray<8, Float>(repeating: 0)
             let m8 = s.window.mean(last: 8)
             let sc = Swift.max(slowScale, scale)
             for j in 0..<8 { v[j] = Float(MathUtil.clamp((s.window.last(j) - m8) / sc, -8, 8)) }
             memberShape = withUnsafePointer(to: &v) { p in
-                p.withMemoryRebound(to: Float.self, capacity: 8) { s.shape.scoreAndLearn($0, limit: cfg.prototypes) }
+                p.withMemoryRebound(to: Float.self, capacity: 8) { s.shape.scoreAndLearn($0, limit: settings.prototypes) }
             }
         }
 
         // Pattern novelty member.
         var memberNovelty = 0.0
-        if cfg.novelty {
+        if settings.novelty {
             var phase = -1
-            if cfg.seasonMs > 0, cfg.noveltySeasonWeight > 0 {
-                phase = SeasonProfile.bucket(tsMs, seasonMs: cfg.seasonMs, buckets: cfg.seasonBuckets)
+            if settings.seasonMs > 0, settings.noveltySeasonWeight > 0 {
+                phase = SeasonProfile.bucket(tsMs, seasonMs: settings.seasonMs, buckets: settings.seasonBuckets)
             }
             if s.novelty.width == 0 {
                 s.novelty.track(x)
-                if s.count >= UInt64(Swift.max(cfg.warmup, 10)) { s.novelty.fix(cells: cfg.noveltyCells, scaleFloor: floor * 10) }
+                if s.count >= UInt64(Swift.max(settings.warmup, 10)) { s.novelty.fix(cells: settings.noveltyCells, scaleFloor: floor * 10) }
             } else {
-                memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: cfg.noveltyCells, logTails: cfg.noveltyLogTails, maxLength: cfg.noveltyDepth,
-                                                            phase: phase, phaseWeight: cfg.noveltySeasonWeight, levelWeight: cfg.noveltyLevelWeight, graded: cfg.noveltyGraded)
+                memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: settings.noveltyCells, logTails: settings.noveltyLogTails, maxLength: settings.noveltyDepth,
+                                                            phase: phase, phaseWeight: settings.noveltySeasonWeight, levelWeight: settings.noveltyLevelWeight, graded: settings.noveltyGraded)
             }
         }
 
         // Shared members (forest, GRU).
         var memberForest = 0.0, memberGRU = 0.0
-        if cfg.forest || cfg.gru {
+        if settings.forest || settings.gru {
             let zx = Float(MathUtil.clamp((x - s.slowMean) / slowScale, -8, 8))
             var f = InlineArray<4, Float>(repeating: 0.5)
-            if cfg.forest {
+            if settings.forest {
                 for j in 0..<4 where Int32(j) < s.window.count {
                     f[j] = Float(MathUtil.clamp((s.window.last(j) - s.slowMean) / (8 * slowScale), -1, 1) * 0.5 + 0.5)
                 }
             }
             sharedLock.withLock {
-                if cfg.forest, forest != nil {
+                if settings.forest, forest != nil {
                     memberForest = withUnsafePointer(to: &f) { p in
                         p.withMemoryRebound(to: Float.self, capacity: 4) { forest!.scoreAndLearn($0) }
                     }
                 }
-                if cfg.gru, gru != nil { memberGRU = gru!.step(&s.gru, x: zx / 4) }
+                if settings.gru, gru != nil { memberGRU = gru!.step(&s.gru, x: zx / 4) }
             }
         }
 
         // Raw ensemble score.
         var wsum = 0.0, raw = 0.0
-        if cfg.robust { raw += cfg.robustWeight * memberRobust; wsum += cfg.robustWeight }
-        if cfg.prototype { raw += cfg.prototypeWeight * memberShape; wsum += cfg.prototypeWeight }
-        if cfg.forest { raw += cfg.forestWeight * memberForest; wsum += cfg.forestWeight }
-        if cfg.gru { raw += cfg.gruWeight * memberGRU; wsum += cfg.gruWeight }
-        if cfg.novelty { raw += cfg.noveltyWeight * memberNovelty; wsum += cfg.noveltyWeight }
+        if settings.robust { raw += settings.robustWeight * memberRobust; wsum += settings.robustWeight }
+        if settings.prototype { raw += settings.prototypeWeight * memberShape; wsum += settings.prototypeWeight }
+        if settings.forest { raw += settings.forestWeight * memberForest; wsum += settings.forestWeight }
+        if settings.gru { raw += settings.gruWeight * memberGRU; wsum += settings.gruWeight }
+        if settings.novelty { raw += settings.noveltyWeight * memberNovelty; wsum += settings.noveltyWeight }
         raw = wsum > 0 ? raw / wsum : 0
         s.lastMembers[0] = Float(memberRobust); s.lastMembers[1] = Float(memberForest)
         s.lastMembers[2] = Float(memberGRU); s.lastMembers[3] = Float(memberShape); s.lastMembers[4] = Float(memberNovelty)
 
         // Calibration: anomaly likelihood, log scale.
         let typical = s.likelihood.longMean
-        let lik = s.likelihood.update(raw, short: cfg.likelihoodShort, long: cfg.likelihoodLong)
+        let lik = s.likelihood.update(raw, short: settings.likelihoodShort, long: settings.likelihoodLong)
         var score = 0.0
-        if s.count > UInt64(cfg.warmup) {
-            score = cfg.useLikelihood ? MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1) : raw * _exp(-cfg.ratePenalty * typical)
-            if s.sinceDetection < UInt32(cfg.suppress) { score *= cfg.suppressFactor }
+        if s.count > UInt64(settings.warmup) {
+            score = settings.useLikelihood ? MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1) : raw * _exp(-settings.ratePenalty * typical)
+            if s.sinceDetection < UInt32(settings.suppress) { score *= settings.suppressFactor }
         }
 
         // Drift: Page-Hinkley on residuals, ADWIN on standardised values.
         let resid = (x - s.mean) / scale
         var drift: Int32 = 0
-        if s.pageHinkley.update(resid, delta: cfg.phDelta, lambda: cfg.phLambda) { drift |= 1 }
-        if s.adwin.update((x - s.slowMean) / (8 * slowScale), delta: cfg.driftDelta) { drift |= 2 }
+        if s.pageHinkley.update(resid, delta: settings.phDelta, lambda: settings.phLambda) { drift |= 1 }
+        if s.adwin.update((x - s.slowMean) / (8 * slowScale), delta: settings.driftDelta) { drift |= 2 }
 
         // Learn: baselines after scoring (causal).
-        let a = cfg.alpha
+        let a = settings.alpha
         let d = x - s.mean
         s.mean += a * d
         s.dev += a * (abs(d) - s.dev)
@@ -246,7 +248,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         let ds = x - s.slowMean
         s.slowMean += aSlow * ds
         s.slowDev += aSlow * (abs(ds) - s.slowDev)
-        if cfg.seasonMs > 0 { s.season.update(bucket: bucket, value: x, tsMs: tsMs) }
+        if settings.seasonMs > 0 { s.season.update(bucket: bucket, value: x, tsMs: tsMs) }
         if drift != 0 {
             // Re-anchor the baselines on the recent regime instead of alarming for ever.
             let m = s.window.mean(last: 8)
@@ -263,8 +265,8 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
 
         // Decision with business context (only consulted near the threshold).
         if s.sinceDetection < .max { s.sinceDetection += 1 }
-        if score >= cfg.threshold * minThresholdFactor {
-            var m = 1.0, thr = cfg.threshold
+        if score >= settings.threshold * minThresholdFactor {
+            var m = 1.0, thr = settings.threshold
             let service: String? = metaLock.withReadLock { Int(id) < services.count ? services[Int(id)] : nil }
             if context.isPeak(tsMs) { m *= context.peakMultiplier; thr /= context.peakMultiplier.squareRoot() }
             if context.inDeployment(service: service, at: tsMs) {
@@ -281,7 +283,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
                 res.groupId = correlation.record(series: id, ts: tsMs, keys: keys)
             }
         }
-        if score >= cfg.threshold { s.sinceDetection = 0 }
+        if score >= settings.threshold { s.sinceDetection = 0 }
         if !res.isAnomaly { s.persistence = 0 }
         finish(&s, res, value: value, ts: tsMs)
         return res

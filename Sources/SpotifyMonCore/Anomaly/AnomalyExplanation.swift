@@ -6,7 +6,7 @@ extension AnomalyDetector {
     /// Recommended actions for series `id` at `severity` (its metric kind × severity).
     public func recommendedActions(id: UInt32, severity: Int) throws -> [String] {
         guard let s = state(of: id) else { throw SMONError.notFound("series id \(id) is not registered") }
-        return settings.actions.actions(kind: MetricKind(rawValue: s.kind) ?? .generic, severity: Swift.max(severity, 1))
+        return actions.actions(kind: MetricKind(rawValue: s.kind) ?? .generic, severity: Swift.max(severity, 1))
     }
 
     /// JSON explaining the last observation of series `id`.
@@ -65,7 +65,7 @@ extension AnomalyDetector {
         let kind = MetricKind(rawValue: s.kind) ?? .generic
         j.field("metric_kind", kind.name)
         j.key("recommended_actions"); j.beginArray()
-        if r.isAnomaly { for a in settings.actions.actions(kind: kind, severity: Int(r.severity)) { j.string(a) } }
+        if r.isAnomaly { for a in actions.actions(kind: kind, severity: Int(r.severity)) { j.string(a) } }
         j.endArray()
         j.endObject()
         return j.text

@@ -35,9 +35,12 @@ public final class CorrelationTracker: @unchecked Sendable {
     /// Records an anomaly of `series` at `ts` and returns its group id.
     public func record(series: UInt32, ts: Int64, keys: (UInt64, UInt64, UInt64)) -> UInt32 {
         lock.withLock {
-            recent.removeAll { abs($0.ts &- ts) > span }
+            // Drop stale events from the front (events arrive roughly in time order).
+            var stale = 0
+            while stale < recent.count, abs(recent[stale].ts &- ts) > span { stale += 1 }
+            if stale > 0 { recent.removeFirst(stale) }
             var gid: UInt32 = 0
-            for e in recent.reversed() where e.series == series || (keys.0 != 0 && e.keys.0 == keys.0)
+            for e in recent.suffix(256).reversed() where e.series == series || (keys.0 != 0 && e.keys.0 == keys.0)
                 || (keys.1 != 0 && e.keys.1 == keys.1) || e.keys.2 == keys.2 {
                 gid = e.group; break
             }
@@ -53,7 +56,7 @@ public final class CorrelationTracker: @unchecked Sendable {
                 groups[gid] = g
             }
             recent.append(Event(series: series, ts: ts, group: gid, keys: keys))
-            if recent.count > 4096 { recent.removeFirst(recent.count - 4096) }
+            if recent.count > 8192 { recent.removeFirst(4096) }
             return gid
         }
     }

@@ -1,4 +1,5 @@
-/// The detector's configuration, parsed once from `Configuration` into plain fields.
+/// The detector's numeric configuration, parsed once from `Configuration` into plain fields
+/// (a plain value without references: the hot path copies it freely).
 public struct DetectorSettings: Sendable {
     /// Members enabled.
     public var robust = true, forest = false, gru = false, prototype = true, novelty = true
@@ -46,8 +47,6 @@ public struct DetectorSettings: Sendable {
     public var gruRate = 0.01
     /// Seed of every random choice.
     public var seed: UInt64 = 42
-    /// Action table (defaults plus overrides).
-    public var actions = ActionTable.defaults
 
     /// Defaults.
     public init() {}
@@ -82,6 +81,5 @@ public struct DetectorSettings: Sendable {
         forestWindow = c.int("detector.forest_window")
         gruRate = c.double("detector.gru_rate")
         seed = UInt64(c.int("seed"))
-        actions = try ActionTable.defaults.overridden(by: ActionTable.parse(c.string("detector.actions")))
     }
 }

@@ -13,21 +13,21 @@ public struct SeasonProfile: Sendable {
     public init() {}
 
     /// Phase bucket of `tsMs` for a season of `seasonMs` split in `buckets`.
-    @inlinable
+    @inline(__always)
     public static func bucket(_ tsMs: Int64, seasonMs: Int64, buckets: Int) -> Int {
         let p = ((tsMs % seasonMs) + seasonMs) % seasonMs
         return Swift.min(Int(p &* Int64(buckets) / seasonMs), buckets - 1)
     }
 
     /// Expected value and scale at bucket `b`, or nil before a full season or with few points there.
-    @inlinable
-    public func expected(bucket b: Int, tsMs: Int64, seasonMs: Int64) -> (mean: Double, dev: Double)? {
+    @inline(__always)
+    public mutating func expected(bucket b: Int, tsMs: Int64, seasonMs: Int64) -> (mean: Double, dev: Double)? {
         guard firstMs != .min, tsMs &- firstMs >= seasonMs, seen[b] >= 3 else { return nil }
         return (Double(mean[b]), Double(dev[b]))
     }
 
     /// Folds `x` into bucket `b`.
-    @inlinable
+    @inline(__always)
     public mutating func update(bucket b: Int, value x: Double, tsMs: Int64) {
         if firstMs == .min { firstMs = tsMs }
         let n = seen[b]

@@ -21,10 +21,13 @@ public struct ShapeMember: Sendable {
     public mutating func scoreAndLearn(_ v: UnsafePointer<Float>, limit: Int) -> Double {
         let d = Self.dimension
         var best = Float.infinity, bi = -1
-        for p in 0..<Int(used) {
-            var s: Float = 0
-            for j in 0..<d { let e = v[j] - centers[p * d + j]; s += e * e }
-            if s < best { best = s; bi = p }
+        withUnsafeBytes(of: &centers) { raw in
+            let c = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+            for p in 0..<Int(used) {
+                var s: Float = 0
+                for j in 0..<8 { let e = v[j] - c[p &* 8 &+ j]; s += e * e }
+                if s < best { best = s; bi = p }
+            }
         }
         var score = 0.0
         if bi < 0 || (best > 9 * meanDistance + 1e-3 && Int(used) < limit) {
