@@ -188,8 +188,9 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
                 s.novelty.track(x)
                 if s.count >= UInt64(Swift.max(settings.warmup, 10)) { s.novelty.fix(cells: settings.noveltyCells, scaleFloor: floor * 10) }
             } else {
-                memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: settings.noveltyCells, logTails: settings.noveltyLogTails, maxLength: settings.noveltyDepth,
-                                                            phase: phase, phaseWeight: settings.noveltySeasonWeight, levelWeight: settings.noveltyLevelWeight, graded: settings.noveltyGraded)
+                memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: settings.noveltyCells, logTails: settings.noveltyLogTails,
+                                                        maxLength: settings.noveltyDepth, phase: phase, phaseWeight: settings.noveltySeasonWeight,
+                                                        levelWeight: settings.noveltyLevelWeight, graded: settings.noveltyGraded)
             }
         }
 
@@ -229,7 +230,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         let lik = s.likelihood.update(raw, short: settings.likelihoodShort, long: settings.likelihoodLong)
         var score = 0.0
         if s.count > UInt64(settings.warmup) {
-            score = settings.useLikelihood ? MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1) : raw * _exp(-settings.ratePenalty * typical)
+            score = settings.useLikelihood ? MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1) : (raw * _exp(-settings.ratePenalty * typical) + settings.likelihoodWeight * lik) / (1 + settings.likelihoodWeight)
             if s.sinceDetection < UInt32(settings.suppress) { score *= settings.suppressFactor }
         }
 

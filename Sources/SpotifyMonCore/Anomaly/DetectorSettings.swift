@@ -16,7 +16,7 @@ public struct DetectorSettings: Sendable {
     /// Whether a new cell's novelty grows with its distance to known cells.
     public var noveltyGraded = false
     /// Member weights in the raw score.
-    public var robustWeight = 1.0, forestWeight = 1.0, gruWeight = 1.0, prototypeWeight = 1.0
+    public var robustWeight = 0.1, forestWeight = 0.1, gruWeight = 0.1, prototypeWeight = 0.1
     /// Score threshold.
     public var threshold = 0.5
     /// Points that only train.
@@ -33,6 +33,8 @@ public struct DetectorSettings: Sendable {
     public var useLikelihood = true
     /// Penalty on chronically high raw scores (raw calibration).
     public var ratePenalty = 0.0
+    /// Weight of the anomaly likelihood blended into a raw-calibrated score.
+    public var likelihoodWeight = 0.0
     /// Likelihood windows.
     public var likelihoodShort = 10, likelihoodLong = 1000
     /// Suppression span and factor.
@@ -73,6 +75,7 @@ public struct DetectorSettings: Sendable {
         prototypes = c.int("detector.prototypes")
         useLikelihood = c.string("detector.calibration") == "likelihood"
         ratePenalty = c.double("detector.rate_penalty")
+        likelihoodWeight = c.double("detector.likelihood_weight")
         likelihoodShort = c.int("detector.likelihood_short"); likelihoodLong = c.int("detector.likelihood_long")
         suppress = c.int("detector.suppress"); suppressFactor = c.double("detector.suppress_factor")
         driftDelta = c.double("detector.drift_delta"); phLambda = c.double("detector.ph_lambda"); phDelta = c.double("detector.ph_delta")

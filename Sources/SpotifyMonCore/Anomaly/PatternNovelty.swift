@@ -38,11 +38,10 @@ public struct PatternNovelty: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// Tests and sets one pattern; true when it was new. Patterns ending in the same cell
-    /// share one 512-bit block (one cache line), chosen by `line`.
+    /// Tests and sets one pattern; true when it was new.
     @inline(__always)
-    mutating func testAndSet(_ h: UInt64, line: Int) -> Bool {
-        let b = line << 9 | Int(Self.mix(h) & 511)
+    mutating func testAndSet(_ h: UInt64) -> Bool {
+        let b = Int(Self.mix(h) & 8191)
         let w = b >> 6, m = UInt64(1) << UInt64(b & 63)
         let old = bits[w]
         bits[w] = old | m
@@ -51,8 +50,8 @@ public struct PatternNovelty: Sendable {
 
     /// Whether a pattern was seen (no learning).
     @inline(__always)
-    func test(_ h: UInt64, line: Int) -> Bool {
-        let b = line << 9 | Int(Self.mix(h) & 511)
+    func test(_ h: UInt64) -> Bool {
+        let b = Int(Self.mix(h) & 8191)
         return bits[b >> 6] & (UInt64(1) << UInt64(b & 63)) != 0
     }
 
@@ -71,13 +70,12 @@ public struct PatternNovelty: Sendable {
         seen &+= 1
         // Pattern of length L hashes the newest L cells; length 1 weighs half, the rest share the other half.
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        let line = Int(Self.mix(UInt64(bitPattern: c) ^ 0x51) & 15)
         var novel = 0.0
         let depth = Swift.max(1, Swift.min(maxLength, 8))
         for L in 1...depth {
             guard Int(seen) >= L else { break }
             h = (h ^ UInt64(bitPattern: cells[L - 1])) &* 0x100_0000_01B3
-            if testAndSet(h ^ UInt64(L), line: line) {
+            if testAndSet(h ^ UInt64(L)) {
                 if L == 1 {
                     // Graded level novelty: a new cell next to known ones is less surprising.
                     var grade = 1.0
@@ -85,9 +83,7 @@ public struct PatternNovelty: Sendable {
                         for k in 1...3 {
                             let hp = ((0xCBF2_9CE4_8422_2325 ^ UInt64(bitPattern: c &+ Int64(k))) &* 0x100_0000_01B3) ^ 1
                             let hm = ((0xCBF2_9CE4_8422_2325 ^ UInt64(bitPattern: c &- Int64(k))) &* 0x100_0000_01B3) ^ 1
-                            let lp = Int(Self.mix(UInt64(bitPattern: c &+ Int64(k)) ^ 0x51) & 15)
-                            let lm = Int(Self.mix(UInt64(bitPattern: c &- Int64(k)) ^ 0x51) & 15)
-                            if test(hp, line: lp) || test(hm, line: lm) { grade = Double(k) / 4; break }
+                            if test(hp) || test(hm) { grade = Double(k) / 4; break }
                         }
                     }
                     novel += (depth == 1 ? 1 : levelWeight) * grade
@@ -96,7 +92,7 @@ public struct PatternNovelty: Sendable {
         }
         // Contextual novelty: this cell was never seen at this phase of the season.
         if phase >= 0 {
-            let pn = testAndSet((UInt64(bitPattern: cells[0]) &* 0x9E37_79B9 ^ UInt64(phase) << 40) ^ 0x5EA5_0000, line: line)
+            let pn = testAndSet((UInt64(bitPattern: cells[0]) &* 0x9E37_79B9 ^ UInt64(phase) << 40) ^ 0x5EA5_0000)
             novel = (novel + (pn ? phaseWeight : 0)) / (1 + phaseWeight)
         }
         return Int(seen) >= depth ? novel : 0
