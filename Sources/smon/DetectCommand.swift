@@ -47,11 +47,11 @@ struct DetectCommand: ParsableCommand {
         var lastTs: Int64 = 0
         let stdout = FileHandle.standardOutput
         for (n, line) in lines.enumerated() {
-            let cols = line.split(separator: ",", omittingEmptySubsequences: false)
+            let cols = Self.fields(line)
             guard cols.count > Swift.max(tsCol, valCol, serCol ?? 0) else {
                 throw CLIError("\(file): line \(n + 2) has \(cols.count) columns")
             }
-            let tsText = cols[tsCol]
+            let tsText = Substring(cols[tsCol])
             let valText = cols[valCol].trimmingCharacters(in: .whitespaces)
             let series = serCol.map { String(cols[$0]).trimmingCharacters(in: .whitespaces) } ?? defaultSeries
             guard let ts = Timestamp.parseMillis(tsText) else {
@@ -75,11 +75,37 @@ struct DetectCommand: ParsableCommand {
                     FileHandle.standardError.write(((try? detector.explain(id: id)) ?? "{}").appending("\n").data(using: .utf8)!)
                 }
             }
-            out += tsText; out += ","; out += series; out += ","; out += valText; out += ","
+            out += Self.quoted(String(tsText)); out += ","; out += Self.quoted(series); out += ","; out += Self.quoted(valText); out += ","
             out += String(score); out += anomaly ? ",1," : ",0,"; out += String(severity); out += extra; out += "\n"
             if out.utf8.count > 1 << 20 { stdout.write(out.data(using: .utf8)!); out = "" }
         }
         _ = lastTs
         stdout.write(out.data(using: .utf8)!)
+    }
+
+    /// Splits one CSV line into fields (RFC 4180 quotes: `"a,b"` and `""` inside quotes).
+    static func fields(_ line: Substring) -> [String] {
+        var out: [String] = [], cur = "", inQuotes = false
+        var it = line.makeIterator()
+        var pending: Character? = nil
+        while let c = pending ?? it.next() {
+            pending = nil
+            if inQuotes {
+                if c == "\"" {
+                    if let n = it.next() { if n == "\"" { cur.append("\"") } else { inQuotes = false; pending = n } }
+                    else { inQuotes = false }
+                } else { cur.append(c) }
+            } else if c == "\"" && cur.isEmpty { inQuotes = true }
+            else if c == "," { out.append(cur); cur = "" }
+            else if c != "\r" && c != "\r\n" { cur.append(c) }
+        }
+        out.append(cur)
+        return out
+    }
+
+    /// A field for CSV output: quoted when it holds a comma, a quote or a line break.
+    static func quoted(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
