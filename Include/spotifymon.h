@@ -145,6 +145,85 @@ enum {
 };
 
 /* ==== BEGIN DETECTOR (issue 3) ==== */
+/* ---------------------------------------------------------------------------------- */
+/* Real-time anomaly detector                                                          */
+/* ---------------------------------------------------------------------------------- */
+/*
+ * One smon_detector holds the streaming state of up to `series.max` series (about 2 KiB
+ * each). Series are named once by a Prometheus-style key (`metric{tag="v",...}`) and then
+ * addressed by the small integer id smon_detector_series() returns. Each observation is
+ * scored from the series' past only (causal), then learned. Config keys: `detector.*`
+ * (members, threshold, warmup, likelihood windows, drift, actions...), `context.*`
+ * (peak hours, deployments, impact rules), `series.max`, `threads.shards`, `seed`.
+ * All functions are thread-safe; one handle may be shared by many threads.
+ */
+typedef struct smon_detector smon_detector;
+
+/** Drift flags of smon_anomaly.drift. */
+enum {
+    SMON_DRIFT_NONE = 0,
+    SMON_DRIFT_PAGE_HINKLEY = 1, /* Page-Hinkley change in the residual mean */
+    SMON_DRIFT_ADWIN = 2         /* ADWIN change in the standardised level */
+};
+
+/** The result of one observation (caller-owned; filled by observe / observe_batch). */
+typedef struct smon_anomaly {
+    double score;              /* calibrated anomaly score in [0, 1] */
+    int32_t is_anomaly;        /* 1 if score reached the threshold (peak/deployment adjusted) */
+    int32_t severity;          /* SMON_SEVERITY_NONE (0) .. SMON_SEVERITY_CRITICAL (4); 0 if not an anomaly */
+    double raw_score;          /* ensemble score before calibration, [0, 1] */
+    double expected;           /* expected value (baseline) */
+    double expected_low;       /* plausible range, low end */
+    double expected_high;      /* plausible range, high end */
+    double impact_score;       /* business impact in [0, 1] (0 if not an anomaly) */
+    int32_t impact_category;   /* SMON_IMPACT_* of the series (from context.impact_rules) */
+    int32_t drift;             /* SMON_DRIFT_* flags: a concept drift was detected at this point */
+    uint32_t series_id;        /* the series observed */
+    uint32_t group_id;         /* correlation group of an anomaly (0: none); see smon_detector_correlations */
+} smon_anomaly;
+
+/** Creates a detector from cfg (NULL: all defaults) in *out. Free with smon_detector_free. */
+smon_status smon_detector_new(const smon_config *cfg, smon_detector **out);
+/**
+ * The id of the series named key (Prometheus form, UTF-8, at most 4096 bytes), registering
+ * it on first use (SMON_CAPACITY past series.max). The same key (tags in any order) always
+ * gives the same id. key is read during the call only.
+ */
+smon_status smon_detector_series(smon_detector *d, const char *key, uint32_t *id_out);
+/**
+ * Scores one point of series id at ts_ms and learns from it; the result goes to *out.
+ * SMON_NOT_FOUND for an unregistered id, SMON_INVALID_ARGUMENT for a NaN/Inf value (the
+ * series state is left untouched). Values beyond +-1e100 are clamped. Out-of-order or
+ * repeated timestamps are accepted and processed in call order.
+ */
+smon_status smon_detector_observe(smon_detector *d, uint32_t id, int64_t ts_ms, double value, smon_anomaly *out);
+/**
+ * Scores n points (parallel caller-owned arrays of n entries) in order, one result per
+ * point into out[0..n-1]. Every input is validated first: on error nothing is applied.
+ * 1 <= n <= 2^28.
+ */
+smon_status smon_detector_observe_batch(smon_detector *d, size_t n, const uint32_t *ids, const int64_t *ts_ms,
+                                        const double *values, smon_anomaly *out);
+/**
+ * JSON explaining the last observation of series id: member scores and which fired,
+ * expected range, deviation, drift, business impact, correlated series with the leading
+ * one, metric kind and recommended actions. *json_out is freed with smon_free.
+ */
+smon_status smon_detector_explain(smon_detector *d, uint32_t id, char **json_out);
+/** JSON array of the recent correlation groups {group_id, leading_series, series[]}; free with smon_free. */
+smon_status smon_detector_correlations(smon_detector *d, char **json_out);
+/** Number of registered series in *count_out. */
+smon_status smon_detector_series_count(smon_detector *d, size_t *count_out);
+/** The whole detector state as a buffer in *data_out (*size_out bytes); free with smon_free. */
+smon_status smon_detector_snapshot(smon_detector *d, void **data_out, size_t *size_out);
+/** Replaces the state with a snapshot's (same detector.members config); on error nothing changes. */
+smon_status smon_detector_restore(smon_detector *d, const void *data, size_t size);
+/** Latency and throughput of this handle's observe calls. */
+smon_status smon_detector_performance(smon_detector *d, smon_performance *out);
+/** Announces a deployment window of service (NULL or "*": every service); series tagged service="..." get more sensitive. */
+smon_status smon_detector_add_deployment(smon_detector *d, const char *service, int64_t start_ms, int64_t end_ms);
+/** Releases a detector. NULL or an already freed handle is a no-op. */
+void smon_detector_free(smon_detector *d);
 /* ==== END DETECTOR ==== */
 
 /* ==== BEGIN CLASSIFIER (issue 6) ==== */
