@@ -1,5 +1,42 @@
-/// Configuration keys of the forecaster (prefix forecast.).
+/// Configuration keys of the forecaster (prefix `forecaster.`).
 public enum ForecastConfigKeys {
     /// The declarations.
-    public static let all: [ConfigKey] = []
+    public static let all: [ConfigKey] = [
+        ConfigKey("forecaster.season", .int(0...100_000), default: "0",
+                  "Seasonal period in steps; 0 detects it (day/week of the sampling step, else ACF search)."),
+        ConfigKey("forecaster.long_season", .int(-1...1_000_000), default: "0",
+                  "Second (long) period for MSTL; 0 = 7 x season when 3 of them fit in the history; -1 = never."),
+        ConfigKey("forecaster.validation_horizon", .int(1...10_000), default: "48",
+                  "Steps ahead each rolling validation origin is scored and calibrated on."),
+        ConfigKey("forecaster.validation_window", .int(0...100_000), default: "0",
+                  "Rolling origins at the end of the history used for selection and calibration; 0 = 2 x validation_horizon."),
+        ConfigKey("forecaster.ensemble_size", .int(1...8), default: "4",
+                  "Most members combined (the best by validation; the count is chosen by validation too)."),
+        ConfigKey("forecaster.combination", .choice(["median", "mean"]), default: "median",
+                  "How the members' forecasts are combined."),
+        ConfigKey("forecaster.refit_final", .bool, default: "true",
+                  "Refit the selected members on the whole history after selection."),
+        ConfigKey("forecaster.seasonal_ets", .bool, default: "true",
+                  "Include full seasonal ETS (Holt-Winters family, chosen by AICc) among the candidates."),
+        ConfigKey("forecaster.profile_cycles", .int(1...1000), default: "8",
+                  "Recent seasonal cycles averaged into seasonal profiles."),
+        ConfigKey("forecaster.profile_decay", .double(0.01...1), default: "0.85",
+                  "Weight ratio of each older cycle in seasonal profiles."),
+        ConfigKey("forecaster.fit_window", .int(0...1_000_000), default: "0",
+                  "Most recent points used to fit smoothing parameters (0 = all)."),
+        ConfigKey("forecaster.max_evaluations", .int(10...10_000), default: "120",
+                  "Likelihood evaluations per ETS fit (Nelder-Mead)."),
+        ConfigKey("forecaster.level", .double(0.5...0.9999), default: "0.95",
+                  "Default interval level for calls that do not give one."),
+        ConfigKey("forecaster.history", .int(16...1_000_000), default: "2016",
+                  "Points of history kept per series for refits."),
+        ConfigKey("forecaster.min_points", .int(3...100_000), default: "16",
+                  "Points a series needs before its first fit (earlier forecasts are naive)."),
+        ConfigKey("forecaster.refit_interval", .int(1...10_000_000), default: "1440",
+                  "Points between scheduled refits of a series (drift triggers earlier ones)."),
+        ConfigKey("forecaster.drift_threshold", .double(1...10_000), default: "40",
+                  "CUSUM alarm level on standardised one-step errors that triggers re-selection."),
+        ConfigKey("forecaster.max_gap", .int(0...1_000_000), default: "1000",
+                  "Missing steps filled from the model's own forecast; a longer gap restarts the series."),
+    ]
 }

@@ -1,0 +1,18 @@
+extension AutoOptions {
+    /// The options a configuration sets (`forecaster.*` keys).
+    public init(config: Configuration) {
+        self.init()
+        season = config.int("forecaster.season")
+        longSeason = config.int("forecaster.long_season")
+        validationHorizon = Swift.max(1, config.int("forecaster.validation_horizon"))
+        validationWindow = config.int("forecaster.validation_window")
+        ensembleSize = Swift.max(1, config.int("forecaster.ensemble_size"))
+        combination = config.string("forecaster.combination") == "mean" ? .mean : .median
+        refitFinal = config.bool("forecaster.refit_final")
+        seasonalETS = config.bool("forecaster.seasonal_ets")
+        member.profileCycles = Swift.max(1, config.int("forecaster.profile_cycles"))
+        member.profileDecay = config.double("forecaster.profile_decay")
+        member.fitWindow = config.int("forecaster.fit_window")
+        member.maxEvaluations = Swift.max(10, config.int("forecaster.max_evaluations"))
+    }
+}
