@@ -6,8 +6,12 @@ public struct AutoOptions: Sendable, Equatable {
     public var longSeason = 0
     /// Steps ahead each validation origin is scored on (and calibrated for).
     public var validationHorizon = 48
-    /// Rolling origins at the end of the history; 0 = twice the validation horizon.
+    /// Rolling origins at the end of the history; 0 = four times the validation horizon.
     public var validationWindow = 0
+    /// Most recent origins whose errors score the candidates; 0 = twice the validation horizon.
+    public var selectionWindow = 0
+    /// Multiplier on calibrated error scales (1 = the backtest's own).
+    public var intervalScale = 1.15
     /// Most members in the ensemble (the best k by validation, k chosen by validation too).
     public var ensembleSize = 4
     /// Combination rule.
@@ -54,7 +58,7 @@ public enum AutoForecaster {
                 return simpleModel(yb, nonNegative: nonNegative)
             }
             let hv = Swift.max(1, Swift.min(options.validationHorizon, n / 5))
-            var w = options.validationWindow > 0 ? options.validationWindow : 2 * hv
+            var w = options.validationWindow > 0 ? options.validationWindow : 4 * hv
             let minFit = Swift.max(m >= 2 ? 2 * m + 2 : 6, 6)
             w = Swift.min(w, n - minFit)
             if w < 2 { return simpleModel(yb, nonNegative: nonNegative) }
@@ -78,11 +82,13 @@ public enum AutoForecaster {
             }
             // member scores: scaled MAE over all (origin, step) pairs inside the history
             var scores = [Double](repeating: 0, count: k)
+            // selection scores use the most recent origins only; calibration uses them all
+            let selFirst = options.selectionWindow > 0 ? Swift.max(0, w - options.selectionWindow) : 0
             var count = 0
-            for o in 0..<w { count += Swift.min(hv, w - o) }
+            for o in selFirst..<w { count += Swift.min(hv, w - o) }
             for j in 0..<k {
                 var s = 0.0
-                for o in 0..<w {
+                for o in selFirst..<w {
                     let base = (j * w + o) * hv
                     for h in 0..<Swift.min(hv, w - o) {
                         let e = yb[cut + o + h] - fc[base + h]
@@ -109,7 +115,7 @@ public enum AutoForecaster {
                                 if o + h < w {
                                     let e = yb[cut + o + h] - out[h]
                                     err[o * hv + h] = e
-                                    s += Swift.abs(e)
+                                    if o >= selFirst { s += Swift.abs(e) }
                                 } else { err[o * hv + h] = .nan }
                             }
                         }
@@ -123,9 +129,10 @@ public enum AutoForecaster {
                 if sc.isFinite && sc < bestScore * 0.999 { bestScore = sc; bestK = kk }
             }
             let ensScore = ensembleErrors(bestK, into: &ens)
-            let calib = ens.withUnsafeBufferPointer {
+            var calib = ens.withUnsafeBufferPointer {
                 Calibration.build(errors: $0, origins: w, steps: hv, floor: 1e-9 * Swift.max(scale, 1e-300))
             }
+            if options.intervalScale != 1 { for i in calib.scales.indices { calib.scales[i] *= options.intervalScale } }
             // final members
             var chosen: [ForecastMember] = []
             for j in order.prefix(bestK) {

@@ -6,6 +6,8 @@ extension AutoOptions {
         longSeason = config.int("forecaster.long_season")
         validationHorizon = Swift.max(1, config.int("forecaster.validation_horizon"))
         validationWindow = config.int("forecaster.validation_window")
+        selectionWindow = config.int("forecaster.selection_window")
+        intervalScale = config.double("forecaster.interval_scale")
         ensembleSize = Swift.max(1, config.int("forecaster.ensemble_size"))
         combination = config.string("forecaster.combination") == "mean" ? .mean : .median
         refitFinal = config.bool("forecaster.refit_final")
