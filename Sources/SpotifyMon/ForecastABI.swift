@@ -10,6 +10,13 @@ let maxSeriesLength = 100_000_000
 /// Largest horizon.
 let maxHorizonSteps = OneShotForecast.maxHorizon
 
+/// A `size_t` count in 1...max (a C value above Int.max arrives negative: too large).
+@inline(__always)
+func sizeCount(_ n: Int, _ name: StaticString, max: Int) throws -> Int {
+    if n < 0 { throw ABIFailure(status: .capacity, message: "\(name) is larger than the limit \(max)") }
+    return try Check.count(n, name, max: max)
+}
+
 @inline(__always)
 func checkLevel(_ level: Double) throws -> Double {
     guard level.isFinite, level > 0, level < 1 else {
@@ -54,7 +61,7 @@ public func smon_forecaster_observe_batch(_ f: OpaquePointer?, _ ids: UnsafePoin
                                           _ values: UnsafePointer<Double>?, _ n: Int) -> Int32 {
     abiCall("smon_forecaster_observe_batch") {
         let e = try forecasters.get(f)
-        let n = try Check.count(n, "n", max: maxSeriesLength)
+        let n = try sizeCount(n, "n", max: maxSeriesLength)
         let i = try Check.notNull(ids, "ids"), t = try Check.notNull(ts, "ts_ms"), v = try Check.notNull(values, "values")
         try e.observe(ids: UnsafeBufferPointer(start: i, count: n), ts: UnsafeBufferPointer(start: t, count: n),
                       values: UnsafeBufferPointer(start: v, count: n))
@@ -67,7 +74,7 @@ public func smon_forecaster_forecast(_ f: OpaquePointer?, _ id: UInt32, _ horizo
                                      _ hi: UnsafeMutablePointer<Double>?) -> Int32 {
     abiCall("smon_forecaster_forecast") {
         let e = try forecasters.get(f)
-        let h = try Check.count(horizon, "horizon", max: maxHorizonSteps)
+        let h = try sizeCount(horizon, "horizon", max: maxHorizonSteps)
         let lv = try checkLevel(level)
         try e.forecast(id, level: lv, mean: try outBuffer(mean, "mean", h), lo: try outBuffer(lo, "lo", h),
                        hi: try outBuffer(hi, "hi", h))
@@ -80,7 +87,7 @@ public func smon_forecaster_breach(_ f: OpaquePointer?, _ id: UInt32, _ threshol
     abiCall("smon_forecaster_breach") {
         let e = try forecasters.get(f)
         let thr = try Check.finite(threshold, "threshold")
-        let h = try Check.count(horizon, "horizon", max: 100_000)
+        let h = try sizeCount(horizon, "horizon", max: 100_000)
         let o = try Check.notNull(out, "out")
         let r = try e.breach(id, threshold: thr, above: above != 0, horizon: h)
         let info = try e.info(id)
@@ -145,9 +152,9 @@ public func smon_forecast_array(_ cfg: OpaquePointer?, _ values: UnsafePointer<D
                                 _ lo: UnsafeMutablePointer<Double>?, _ hi: UnsafeMutablePointer<Double>?) -> Int32 {
     abiCall("smon_forecast_array") {
         let config = try configuration(cfg)
-        let n = try Check.count(n, "n", max: maxSeriesLength)
+        let n = try sizeCount(n, "n", max: maxSeriesLength)
         let v = try Check.notNull(values, "values")
-        let h = try Check.count(horizon, "horizon", max: maxHorizonSteps)
+        let h = try sizeCount(horizon, "horizon", max: maxHorizonSteps)
         guard season >= 0, season <= 100_000 else { throw ABIFailure(status: .invalidArgument, message: "season \(season) is out of 0...100000") }
         let lv = try checkLevel(level)
         LinearAlgebra.useSingleThread()
@@ -164,10 +171,10 @@ public func smon_forecast_arrays(_ cfg: OpaquePointer?, _ values: UnsafePointer<
                                  _ hi: UnsafeMutablePointer<Double>?) -> Int32 {
     abiCall("smon_forecast_arrays") {
         let config = try configuration(cfg)
-        let k = try Check.count(nSeries, "n_series", max: maxSeriesLength)
+        let k = try sizeCount(nSeries, "n_series", max: maxSeriesLength)
         let v = try Check.notNull(values, "values")
         let off = try Check.notNull(offsets, "offsets")
-        let h = try Check.count(horizon, "horizon", max: maxHorizonSteps)
+        let h = try sizeCount(horizon, "horizon", max: maxHorizonSteps)
         guard season >= 0, season <= 100_000 else { throw ABIFailure(status: .invalidArgument, message: "season \(season) is out of 0...100000") }
         let lv = try checkLevel(level)
         guard k <= Int.max / h else { throw ABIFailure(status: .capacity, message: "n_series * horizon overflows") }
@@ -202,9 +209,9 @@ public func smon_forecast_exogenous(_ cfg: OpaquePointer?, _ values: UnsafePoint
                                     _ hi: UnsafeMutablePointer<Double>?, _ importance: UnsafeMutablePointer<Double>?) -> Int32 {
     abiCall("smon_forecast_exogenous") {
         let config = try configuration(cfg)
-        let n = try Check.count(n, "n", max: maxSeriesLength)
-        let k = try Check.count(k, "k", max: 1000)
-        let h = try Check.count(horizon, "horizon", max: maxHorizonSteps)
+        let n = try sizeCount(n, "n", max: maxSeriesLength)
+        let k = try sizeCount(k, "k", max: 1000)
+        let h = try sizeCount(horizon, "horizon", max: maxHorizonSteps)
         guard n <= maxSeriesLength / k, h <= maxSeriesLength / k else {
             throw ABIFailure(status: .capacity, message: "n*k or horizon*k exceeds \(maxSeriesLength)")
         }
