@@ -17,6 +17,7 @@ struct DemoCommand: ParsableCommand {
     /// The stages, in the order the product description presents the engines.
     static let stages: [Stage] = [
         // ==== demo stages (one line per engine) ====
+        ("Predictive analytics (forecaster)", { try ForecastDemo.run(progress: $0) }),
     ]
 
     func run() throws {
