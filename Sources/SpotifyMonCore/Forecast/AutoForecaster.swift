@@ -14,8 +14,10 @@ public struct AutoOptions: Sendable, Equatable {
     public var intervalScale = 1.15
     /// Most members in the ensemble (the best k by validation, k chosen by validation too).
     public var ensembleSize = 4
+    /// A larger ensemble is preferred when its validation score is within this fraction of the best.
+    public var ensembleTolerance = 0.1
     /// Combination rule.
-    public var combination: Combination = .median
+    public var combination: Combination = .mean
     /// Refit the selected members on the whole history after selection.
     public var refitFinal = true
     /// Full seasonal ETS (Holt–Winters family, AICc among A/M variants) among the candidates.
@@ -124,9 +126,15 @@ public enum AutoForecaster {
                 return s / Double(Swift.max(count, 1)) / scale
             }
             let maxK = Swift.max(1, Swift.min(options.ensembleSize, k, ForecastModel.maxMembers))
+            var kScores = [Double](repeating: .infinity, count: maxK + 1)
             for kk in 1...maxK {
                 let sc = ensembleErrors(kk, into: &ens)
-                if sc.isFinite && sc < bestScore * 0.999 { bestScore = sc; bestK = kk }
+                kScores[kk] = sc
+                if sc.isFinite && sc < bestScore { bestScore = sc; bestK = kk }
+            }
+            // prefer the larger ensemble when it scores within the tolerance of the best
+            for kk in stride(from: maxK, to: bestK, by: -1) where kScores[kk] <= bestScore * (1 + options.ensembleTolerance) {
+                bestK = kk; break
             }
             let ensScore = ensembleErrors(bestK, into: &ens)
             var calib = ens.withUnsafeBufferPointer {

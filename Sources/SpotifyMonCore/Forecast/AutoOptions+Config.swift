@@ -8,6 +8,7 @@ extension AutoOptions {
         validationWindow = config.int("forecaster.validation_window")
         selectionWindow = config.int("forecaster.selection_window")
         intervalScale = config.double("forecaster.interval_scale")
+        ensembleTolerance = config.double("forecaster.ensemble_tolerance")
         ensembleSize = Swift.max(1, config.int("forecaster.ensemble_size"))
         combination = config.string("forecaster.combination") == "mean" ? .mean : .median
         refitFinal = config.bool("forecaster.refit_final")
