@@ -11,7 +11,7 @@ public struct AutoOptions: Sendable, Equatable {
     /// Most recent origins whose errors score the candidates; 0 = twice the validation horizon.
     public var selectionWindow = 0
     /// Multiplier on calibrated error scales (1 = the backtest's own).
-    public var intervalScale = 1.15
+    public var intervalScale = 1.2
     /// Most members in the ensemble (the best k by validation, k chosen by validation too).
     public var ensembleSize = 4
     /// A larger ensemble is preferred when its validation score is within this fraction of the best.
@@ -22,6 +22,8 @@ public struct AutoOptions: Sendable, Equatable {
     public var refitFinal = true
     /// Full seasonal ETS (Holt–Winters family, AICc among A/M variants) among the candidates.
     public var seasonalETS = true
+    /// Level-adjusted seasonal naive among the candidates.
+    public var levelNaive = false
     /// Candidate periods for detection (e.g. day and week in steps); empty = search.
     public var candidatePeriods: [Int] = []
     /// Member fitting knobs.
@@ -146,7 +148,8 @@ public enum AutoForecaster {
             for j in order.prefix(bestK) {
                 var mem = cands[j]
                 if options.refitFinal,
-                   let re = ForecastMember.fit(mem.kind, spec: mem.spec, y: yb, period: mem.kind == .seasonalNaive ? mem.period : m,
+                   let re = ForecastMember.fit(mem.kind, spec: mem.spec, y: yb,
+                                               period: mem.kind == .seasonalNaive || mem.kind == .levelNaive ? mem.period : m,
                                                period2: mem.period2, options: options.member) {
                     mem = re
                 }
@@ -183,6 +186,10 @@ public enum AutoForecaster {
         let ad = ETSSpec(multiplicativeError: false, trend: 2, season: 0)
         add(ForecastMember.fit(.seasonalNaive, y: y, period: m, options: o))
         if m2 > 0 { add(ForecastMember.fit(.seasonalNaive, y: y, period: m2, options: o)) }
+        if options.levelNaive {
+            if m2 > 0 { add(ForecastMember.fit(.levelNaive, y: y, period: m2, period2: m, options: o)) }
+            else if m >= 2 { add(ForecastMember.fit(.levelNaive, y: y, period: m, period2: m, options: o)) }
+        }
         add(ForecastMember.fit(.adjustedETS, spec: ad, y: y, period: m, options: o))
         add(ForecastMember.fit(.theta, y: y, period: m, options: o))
         if m2 > 0 { add(ForecastMember.fit(.mstl, spec: ad, y: y, period: m, period2: m2, options: o)) }

@@ -12,6 +12,7 @@ extension AutoOptions {
         ensembleSize = Swift.max(1, config.int("forecaster.ensemble_size"))
         combination = config.string("forecaster.combination") == "mean" ? .mean : .median
         refitFinal = config.bool("forecaster.refit_final")
+        levelNaive = config.bool("forecaster.level_naive")
         seasonalETS = config.bool("forecaster.seasonal_ets")
         member.profileCycles = Swift.max(1, config.int("forecaster.profile_cycles"))
         member.profileDecay = config.double("forecaster.profile_decay")

@@ -12,6 +12,9 @@ public enum MemberKind: UInt8, Sendable, CaseIterable {
     case mstl = 4
     /// Robust (Huber) linear trend on the seasonally adjusted recent history.
     case robustTrend = 5
+    /// Seasonal naive (lag `period`) corrected by the change in level between the last
+    /// `period2` points and the same window one lag earlier (ratio for positive series).
+    case levelNaive = 6
 
     /// A short name.
     public var name: String {
@@ -22,6 +25,7 @@ public enum MemberKind: UInt8, Sendable, CaseIterable {
         case .theta: return "theta"
         case .mstl: return "mstl"
         case .robustTrend: return "robust_trend"
+        case .levelNaive: return "level_naive"
         }
     }
 }
@@ -76,7 +80,7 @@ public struct ForecastMember: Sendable {
     public var name: String {
         switch kind {
         case .ets, .adjustedETS, .mstl: return "\(kind.name):\(spec.name)"
-        case .seasonalNaive: return "\(kind.name)[\(period)]"
+        case .seasonalNaive, .levelNaive: return "\(kind.name)[\(period)]"
         default: return kind.name
         }
     }
@@ -123,6 +127,7 @@ public struct ForecastMember: Sendable {
     public mutating func update(_ y: Double) {
         switch kind {
         case .seasonalNaive: ring[time % period] = y
+        case .levelNaive: ring[time % ring.count] = y
         case .ets: core.update(y)
         case .adjustedETS, .theta, .mstl: core.update(adjust(y, at: time))
         case .robustTrend: break
@@ -135,6 +140,17 @@ public struct ForecastMember: Sendable {
         switch kind {
         case .seasonalNaive:
             for h in 0..<out.count { out[h] = ring[(time + h) % period] }
+        case .levelNaive:
+            let r = ring.count, p = period, w = period2
+            var now = 0.0, then = 0.0
+            for i in (time - w)..<time { now += ring[i % r]; then += ring[(i - p) % r] }
+            let ratio = multiplicative && then > 0 ? MathUtil.clamp(now / then, 0.5, 2) : 1
+            let shift = multiplicative ? 0 : (now - then) / Double(w)
+            for h in 0..<out.count {
+                let b = time + h - p * (h / p + 1)
+                let v = ring[b % r]
+                out[h] = multiplicative ? v * ratio : v + shift
+            }
         case .ets:
             core.forecast(into: out)
         case .adjustedETS, .mstl:
@@ -170,6 +186,16 @@ public struct ForecastMember: Sendable {
             var mem = ForecastMember(kind: kind, period: m)
             mem.ring = [Double](repeating: 0, count: m)
             for t in (n - m)..<n { mem.ring[t % m] = y[t] }
+            mem.time = n
+            return mem
+        case .levelNaive:
+            let p = Swift.max(period, 1), w = Swift.max(1, Swift.min(period2, p))
+            guard n >= p + w else { return nil }
+            var mem = ForecastMember(kind: kind, period: p)
+            mem.period2 = w
+            mem.multiplicative = positive
+            mem.ring = [Double](repeating: 0, count: p + w)
+            for t in (n - p - w)..<n { mem.ring[t % (p + w)] = y[t] }
             mem.time = n
             return mem
         case .ets:

@@ -51,6 +51,10 @@ extension ForecastMember: SnapshotCodable {
         // structural checks so that no later index can go out of bounds
         switch kind {
         case .seasonalNaive: guard ring.count == period else { throw SMONError.corrupt("member ring size mismatch") }
+        case .levelNaive:
+            guard p2 >= 1, p2 <= period, ring.count == period + p2, time >= ring.count else {
+                throw SMONError.corrupt("level-naive member size mismatch")
+            }
         case .mstl:
             guard profile.count == period, p2 > period, profile2.count == p2 else { throw SMONError.corrupt("MSTL profile size mismatch") }
         case .adjustedETS, .theta, .robustTrend:
