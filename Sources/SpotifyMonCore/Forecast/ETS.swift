@@ -178,24 +178,56 @@ public struct ETSModel: Sendable {
     /// log-likelihood (n·log(SSE/n), plus 2·Σlog|ŷ| for multiplicative errors); +∞ if the
     /// recursion leaves its domain.
     public mutating func filterLoss(_ y: UnsafeBufferPointer<Double>) -> Double {
-        var sse = 0.0, logs = 0.0
-        let mult = spec.multiplicativeError
-        for v in y {
-            let mu = oneStep()
-            if mult {
-                guard mu > 1e-9 else { return .infinity }
-                let r = (v - mu) / mu
-                sse += r * r
-                logs += _log(mu)
-            }
-            let e = update(v)
-            if !mult { sse += e * e }
-            guard sse.isFinite else { return .infinity }
-        }
-        let n = Double(y.count)
+        let n = y.count
         guard n > 0 else { return .infinity }
-        sigma = (sse / n).squareRoot()
-        return n * _log(Swift.max(sse / n, 1e-300)) + 2 * logs
+        let mult = spec.multiplicativeError
+        let damp = spec.trend == 0 ? 0.0 : (spec.trend == 2 ? phi : 1.0)
+        let a = alpha, bt = spec.trend == 0 ? 0.0 : beta, g = gamma
+        let m = period
+        let positive = spec.needsPositive
+        var l = level, b = slope
+        var ph = time % m
+        var sse = 0.0, logs = 0.0
+        var ok = true
+        let season = spec.season
+        seasonal.withUnsafeMutableBufferPointer { s in
+            for i in 0..<n {
+                let v = y[i]
+                let lb = l + damp * b
+                let sv = s[ph]
+                let mu = season == 1 ? lb + sv : (season == 2 ? lb * sv : lb)
+                let e = v - mu
+                if mult {
+                    guard mu > 1e-9 else { ok = false; return }
+                    let r = e / mu
+                    sse += r * r
+                    logs += _log(mu)
+                } else {
+                    sse += e * e
+                }
+                if season == 2 {
+                    let sd = sv > 1e-9 ? sv : 1e-9
+                    l = lb + a * e / sd
+                    b = damp * b + bt * e / sd
+                    let ld = lb > 1e-9 || lb < -1e-9 ? lb : 1e-9
+                    var ns = sv + g * e / ld
+                    if !(ns > 1e-3) { ns = 1e-3 }
+                    s[ph] = ns
+                } else {
+                    l = lb + a * e
+                    b = damp * b + bt * e
+                    if season == 1 { s[ph] = sv + g * e }
+                }
+                if positive && !(l > 1e-9) { l = 1e-9 }
+                ph += 1
+                if ph == m { ph = 0 }
+            }
+        }
+        time += n
+        level = l; slope = b
+        guard ok, sse.isFinite else { return .infinity }
+        sigma = (sse / Double(n)).squareRoot()
+        return Double(n) * _log(Swift.max(sse / Double(n), 1e-300)) + 2 * logs
     }
 
     /// The parameter vector mapped onto the real line.
