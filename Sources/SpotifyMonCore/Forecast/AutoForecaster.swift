@@ -105,6 +105,9 @@ public enum AutoForecaster {
             // choose the ensemble size by the same validation
             var bestK = 1, bestScore = Double.infinity
             var ens = [Double](repeating: 0, count: w * hv)
+            func weightsFor(_ kk: Int) -> [Double] {
+                order.prefix(kk).map { j in 1 / Swift.max(scores[j] * scores[j], 1e-12) }
+            }
             var row = [Double](repeating: 0, count: ForecastModel.maxMembers * hv)
             func ensembleErrors(_ kk: Int, into err: inout [Double]) -> Double {
                 var s = 0.0
@@ -114,7 +117,8 @@ public enum AutoForecaster {
                             for (jj, j) in order.prefix(kk).enumerated() {
                                 for h in 0..<hv { r[jj * hv + h] = fc[(j * w + o) * hv + h] }
                             }
-                            ForecastModel.combine(r, members: kk, steps: hv, rule: options.combination, into: out)
+                            ForecastModel.combine(r, members: kk, steps: hv, rule: options.combination,
+                                                  weights: weightsFor(kk), into: out)
                             for h in 0..<hv {
                                 if o + h < w {
                                     let e = yb[cut + o + h] - out[h]
@@ -156,9 +160,11 @@ public enum AutoForecaster {
                 chosen.append(mem)
             }
             let board = order.map { (name: cands[$0].name, score: scores[$0]) }
-            return ForecastModel(members: chosen, combination: options.combination, calibration: calib, period: m,
-                                 nonNegative: nonNegative, scores: order.prefix(bestK).map { scores[$0] },
-                                 ensembleScore: ensScore, leaderboard: board, errorScale: scale)
+            var model = ForecastModel(members: chosen, combination: options.combination, calibration: calib, period: m,
+                                      nonNegative: nonNegative, scores: order.prefix(bestK).map { scores[$0] },
+                                      ensembleScore: ensScore, leaderboard: board, errorScale: scale)
+            model.weights = weightsFor(bestK)
+            return model
         }
     }
 

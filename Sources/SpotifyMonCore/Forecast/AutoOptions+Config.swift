@@ -10,12 +10,17 @@ extension AutoOptions {
         intervalScale = config.double("forecaster.interval_scale")
         ensembleTolerance = config.double("forecaster.ensemble_tolerance")
         ensembleSize = Swift.max(1, config.int("forecaster.ensemble_size"))
-        combination = config.string("forecaster.combination") == "mean" ? .mean : .median
+        switch config.string("forecaster.combination") {
+        case "median": combination = .median
+        case "weighted": combination = .weighted
+        default: combination = .mean
+        }
         refitFinal = config.bool("forecaster.refit_final")
         levelNaive = config.bool("forecaster.level_naive")
         seasonalETS = config.bool("forecaster.seasonal_ets")
         member.profileCycles = Swift.max(1, config.int("forecaster.profile_cycles"))
         member.profileDecay = config.double("forecaster.profile_decay")
+        member.longShrink = config.double("forecaster.long_season_shrink")
         member.fitWindow = config.int("forecaster.fit_window")
         member.maxEvaluations = Swift.max(10, config.int("forecaster.max_evaluations"))
     }

@@ -41,7 +41,7 @@ public struct MemberOptions: Sendable, Equatable {
     /// Likelihood evaluations per ETS fit.
     public var maxEvaluations = 120
     /// Shrinkage of the long-cycle profile in MSTL.
-    public var longShrink = 0.8
+    public var longShrink = 1.0
     /// A configuration with the defaults.
     public init() {}
 }

@@ -4,6 +4,8 @@ public enum Combination: UInt8, Sendable {
     case mean = 0
     /// Median (mean of the two middle values for an even count).
     case median = 1
+    /// Weighted mean, weights ∝ 1 / validation error².
+    case weighted = 2
 }
 
 /// A fitted forecaster for one series: the selected members (an ensemble of the best
@@ -22,6 +24,8 @@ public struct ForecastModel: Sendable {
     public var nonNegative: Bool
     /// Validation score of each member (scaled MAE) in `members` order.
     public var scores: [Double]
+    /// Combination weights (summing to 1) for `.weighted`.
+    public var weights: [Double] = []
     /// Validation score of the ensemble.
     public var ensembleScore: Double
     /// Names of every candidate tried with its score (for reports), best first.
@@ -46,7 +50,7 @@ public struct ForecastModel: Sendable {
         for j in 0..<k {
             members[j].forecast(into: UnsafeMutableBufferPointer(rebasing: scratch[(j * h)..<((j + 1) * h)]))
         }
-        Self.combine(scratch, members: k, steps: h, rule: combination, into: out)
+        Self.combine(scratch, members: k, steps: h, rule: combination, weights: weights, into: out)
         if nonNegative { for i in 0..<h where !(out[i] >= 0) { out[i] = 0 } }
         for i in 0..<h where !out[i].isFinite { out[i] = 0 }
     }
@@ -54,8 +58,20 @@ public struct ForecastModel: Sendable {
     /// Combines `k` forecast rows of `h` steps (row-major in `f`) into `out`.
     @inlinable
     public static func combine(_ f: UnsafeMutableBufferPointer<Double>, members k: Int, steps h: Int,
-                               rule: Combination, into out: UnsafeMutableBufferPointer<Double>) {
-        if rule == .mean || k <= 2 {
+                               rule: Combination, weights: [Double] = [], into out: UnsafeMutableBufferPointer<Double>) {
+        if rule == .weighted && weights.count >= k {
+            var tot = 0.0
+            for j in 0..<k { tot += weights[j] }
+            if tot > 0 {
+                for s in 0..<h {
+                    var acc = 0.0
+                    for j in 0..<k { acc += weights[j] * f[j * h + s] }
+                    out[s] = acc / tot
+                }
+                return
+            }
+        }
+        if rule != .median || k <= 2 {
             for s in 0..<h {
                 var acc = 0.0
                 for j in 0..<k { acc += f[j * h + s] }

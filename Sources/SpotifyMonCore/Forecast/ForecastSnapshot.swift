@@ -83,6 +83,7 @@ extension ForecastModel: SnapshotCodable {
         w.write(UInt64(leaderboard.count))
         for e in leaderboard { w.write(e.name); w.write(e.score) }
         w.write(errorScale)
+        w.write(weights)
     }
     public init(from r: inout SnapshotReader) throws {
         let members: [ForecastMember] = try r.read()
@@ -99,6 +100,7 @@ extension ForecastModel: SnapshotCodable {
         let scale: Double = try r.read()
         self.init(members: members, combination: comb, calibration: cal, period: period, nonNegative: nonNeg,
                   scores: scores, ensembleScore: ens, leaderboard: board, errorScale: scale)
+        weights = try r.read()
     }
 }
 

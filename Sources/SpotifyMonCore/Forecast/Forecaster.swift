@@ -161,7 +161,7 @@ public enum ForecastReport {
         w.field("points", count)
         w.field("step_ms", Int(stepMs))
         w.field("period", m.period)
-        w.field("combination", m.combination == .mean ? "mean" : "median")
+        w.field("combination", ["mean", "median", "weighted"][Int(m.combination.rawValue)])
         w.field("fits", Int(fits))
         w.field("drift_refits", Int(drifts))
         w.key("members"); w.beginArray()
