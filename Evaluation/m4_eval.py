@@ -17,6 +17,9 @@ import argparse
 import csv
 import os
 import sys
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")  # one core, for smon and the peers alike
 import tempfile
 import time
 

@@ -91,7 +91,8 @@ public func smon_forecaster_breach(_ f: OpaquePointer?, _ id: UInt32, _ threshol
         let o = try Check.notNull(out, "out")
         let r = try e.breach(id, threshold: thr, above: above != 0, horizon: h)
         let info = try e.info(id)
-        let ms = r.expectedSteps > 0 && info.stepMs > 0 ? Int64((r.expectedSteps * Double(info.stepMs)).rounded()) : 0
+        let msD = r.expectedSteps * Double(info.stepMs)
+        let ms: Int64 = r.expectedSteps > 0 && info.stepMs > 0 && msD.isFinite ? (msD < 9e18 ? Int64(msD.rounded()) : Int64.max) : 0
         o.pointee = smon_breach(probability: r.probability, expected_steps: r.expectedSteps, expected_ms: ms,
                                 mean_cross_step: Int32(r.meanCrossStep), risk_level: Int32(r.level.rawValue),
                                 business_impact: r.businessImpact)

@@ -93,7 +93,7 @@ enum ForecastCSV {
             let name = f[si]
             let tsText = f[ti].trimmingCharacters(in: .whitespaces)
             let ts: Double
-            if let v = Double(tsText) { ts = v } else if let ms = Timestamp.parseMillis(tsText) { ts = Double(ms) } else {
+            if let v = Double(tsText), v.isFinite, Swift.abs(v) < 1e18 { ts = v } else if let ms = Timestamp.parseMillis(tsText) { ts = Double(ms) } else {
                 throw CLIError("smon forecast: line \(ln + 2): bad timestamp \"\(tsText.prefix(40))\"")
             }
             let vText = f[vi].trimmingCharacters(in: .whitespaces)

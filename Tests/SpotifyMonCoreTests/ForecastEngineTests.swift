@@ -90,6 +90,18 @@ struct ForecastEngineTests {
         #expect(throws: SMONError.self) { try f.observe(999, ts: 500 * Self.hour, value: 1) }
     }
 
+    @Test func extremeTimestampsNeverTrap() throws {
+        let f = try engine()
+        let id = try f.seriesId("t")
+        try f.observe(id, ts: Int64.min + 1, value: 1)
+        try f.observe(id, ts: Int64.max - 1, value: 2) // overflowing jump: the series restarts
+        try f.observe(id, ts: Int64.max, value: 3)
+        let r = try f.breach(id, threshold: 2.5, above: true, horizon: 10)
+        #expect(r.probability >= 0 && r.probability <= 1)
+        let (m, _, _) = try forecast(f, id, h: 4)
+        #expect(m.allSatisfy { $0.isFinite })
+    }
+
     @Test func breachProbabilityFollowsTheTrend() throws {
         let f = try engine()
         let id = try f.seriesId(#"disk_used{service="checkout"}"#)

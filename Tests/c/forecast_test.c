@@ -209,6 +209,19 @@ int main(void) {
     EXPECT_STATUS(smon_forecaster_add_deployment(f, "svc", 10, 5), SMON_INVALID_ARGUMENT);
     EXPECT_STATUS(smon_forecaster_add_deployment(f, "\xc3\x28", 1, 5), SMON_INVALID_ARGUMENT);
 
+    /* extreme timestamps and steps: defined results */
+    uint32_t ext;
+    EXPECT_OK(smon_forecaster_series(f, "extreme", &ext));
+    EXPECT_OK(smon_forecaster_observe(f, ext, INT64_MIN + 1, 1.0));
+    EXPECT_OK(smon_forecaster_observe(f, ext, 0, 2.0));
+    EXPECT_OK(smon_forecaster_observe(f, ext, INT64_MAX / 2, 3.0));
+    EXPECT_OK(smon_forecaster_observe(f, ext, INT64_MAX, 4.0));
+    EXPECT_OK(smon_forecaster_breach(f, ext, 3.5, 1, 100, &br));
+    EXPECT(br.probability >= 0.0 && br.probability <= 1.0 && br.expected_ms >= 0);
+    EXPECT_OK(smon_forecaster_forecast(f, ext, 5, 0.5, mean, lo, hi));
+    EXPECT(all_finite(mean, 5) && all_finite(lo, 5) && all_finite(hi, 5));
+    EXPECT_STATUS(smon_forecaster_observe(f, ext, INT64_MAX, 5.0), SMON_INVALID_ARGUMENT);
+
     /* freed and foreign handles */
     smon_forecaster_free(g);
     EXPECT_STATUS(smon_forecaster_observe(g, id, t0 + 999 * HOUR, 1.0), SMON_BAD_HANDLE);

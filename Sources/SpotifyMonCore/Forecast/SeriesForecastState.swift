@@ -84,10 +84,16 @@ public struct SeriesForecastState: Sendable {
             guard ts > lastTs else {
                 throw SMONError.invalidArgument("timestamp \(ts) is not after the previous one (\(lastTs))")
             }
-            let d = ts &- lastTs
-            if stepMs == 0 || d < stepMs / 2 { stepMs = stepMs == 0 ? d : Swift.min(stepMs, d) }
-            let steps = stepMs > 0 ? Int(Swift.min((d + stepMs / 2) / stepMs, 10_000_000)) : 1
-            let missing = steps - 1
+            let (d, overflow) = ts.subtractingReportingOverflow(lastTs)
+            var missing = 0
+            if overflow || d <= 0 {
+                missing = Int.max // an absurd jump: restart below
+            } else {
+                if stepMs <= 0 || d < stepMs / 2 { stepMs = stepMs <= 0 ? d : Swift.min(stepMs, d) }
+                let q = d / stepMs, r = d % stepMs
+                let steps = q >= 10_000_000 ? 10_000_000 : Int(q) + (r >= stepMs - stepMs / 2 ? 1 : 0)
+                missing = Swift.max(steps, 1) - 1
+            }
             if missing > settings.maxGap {
                 // too long a gap: restart the series, keeping its step
                 head = 0; filled = 0; count = 0; model = nil; nextFitAt = 0; cusum = 0
