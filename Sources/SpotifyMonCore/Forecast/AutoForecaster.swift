@@ -22,6 +22,8 @@ public struct AutoOptions: Sendable, Equatable {
     public var refitFinal = true
     /// Full seasonal ETS (Holt–Winters family, AICc among A/M variants) among the candidates.
     public var seasonalETS = true
+    /// A level-only (SES) MSTL variant among the candidates, besides the damped-trend one.
+    public var mstlLevelOnly = false
     /// Level-adjusted seasonal naive among the candidates.
     public var levelNaive = false
     /// Candidate periods for detection (e.g. day and week in steps); empty = search.
@@ -198,7 +200,13 @@ public enum AutoForecaster {
         }
         add(ForecastMember.fit(.adjustedETS, spec: ad, y: y, period: m, options: o))
         add(ForecastMember.fit(.theta, y: y, period: m, options: o))
-        if m2 > 0 { add(ForecastMember.fit(.mstl, spec: ad, y: y, period: m, period2: m2, options: o)) }
+        if m2 > 0 {
+            add(ForecastMember.fit(.mstl, spec: ad, y: y, period: m, period2: m2, options: o))
+            if options.mstlLevelOnly {
+                add(ForecastMember.fit(.mstl, spec: ETSSpec(multiplicativeError: false, trend: 0, season: 0), y: y,
+                                       period: m, period2: m2, options: o))
+            }
+        }
         if m >= 2 && options.seasonalETS {
             // Holt–Winters family: best of the additive and multiplicative damped forms by AICc
             var best: ForecastMember? = ForecastMember.fit(.ets, spec: ETSSpec(multiplicativeError: false, trend: 2, season: 1),

@@ -17,6 +17,7 @@ extension AutoOptions {
         }
         refitFinal = config.bool("forecaster.refit_final")
         levelNaive = config.bool("forecaster.level_naive")
+        mstlLevelOnly = config.bool("forecaster.mstl_level_only")
         seasonalETS = config.bool("forecaster.seasonal_ets")
         member.profileCycles = Swift.max(1, config.int("forecaster.profile_cycles"))
         member.profileDecay = config.double("forecaster.profile_decay")

@@ -26,6 +26,8 @@ public enum ForecastConfigKeys {
                   "Include full seasonal ETS (Holt-Winters family, chosen by AICc) among the candidates."),
         ConfigKey("forecaster.level_naive", .bool, default: "false",
                   "Include the level-adjusted seasonal naive (weekly lag when available) among the candidates."),
+        ConfigKey("forecaster.mstl_level_only", .bool, default: "false",
+                  "Also try MSTL with a level-only (SES) remainder model besides the damped-trend one."),
         ConfigKey("forecaster.profile_cycles", .int(1...1000), default: "8",
                   "Recent seasonal cycles averaged into seasonal profiles."),
         ConfigKey("forecaster.profile_decay", .double(0.01...1), default: "0.85",
