@@ -77,3 +77,19 @@ def test_write_long_and_parse_forecast(tmp_path):
     assert fc.tolist() == [[1, 2], [1, 2]] and lo[0, 0] == 0 and hi[1, 1] == 3
     with pytest.raises(ValueError):
         me.parse_smon_forecast(out, ["a", "b", "c"], h=2)
+
+
+def test_naive2_matches_the_shipped_forecasts():
+    """On the real data (skipped without it): recomputed Naive2 = the competition's own file."""
+    if not os.path.isdir(me.DEFAULT_M4):
+        pytest.skip("no M4 data")
+    ids, train, test, naive2 = me.load_m4(me.DEFAULT_M4, limit=20)
+    mine = np.array([me.naive2_forecast(x) for x in train])
+    assert np.allclose(mine, naive2, rtol=1e-3, atol=1e-6)
+
+
+def test_naive2_flat_without_seasonality():
+    x = np.arange(100, dtype=float)  # trend only: the acf at lag 24 is high, but a constant seasonal shape
+    f = me.naive2_forecast(np.random.default_rng(1).normal(10, 1, 100))
+    assert f.shape == (me.H,) and np.allclose(f, f[0])
+    assert me.naive2_forecast(x[:30]).tolist() == [29.0] * me.H  # too short for the test

@@ -17,7 +17,7 @@ public struct AutoOptions: Sendable, Equatable {
     /// A larger ensemble is preferred when its validation score is within this fraction of the best.
     public var ensembleTolerance = 0.1
     /// Combination rule.
-    public var combination: Combination = .mean
+    public var combination: Combination = .median
     /// Refit the selected members on the whole history after selection.
     public var refitFinal = true
     /// Full seasonal ETS (Holt–Winters family, AICc among A/M variants) among the candidates.

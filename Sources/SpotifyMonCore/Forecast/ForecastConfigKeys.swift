@@ -18,7 +18,7 @@ public enum ForecastConfigKeys {
                   "Most members combined (the best by validation; the count is chosen by validation too)."),
         ConfigKey("forecaster.ensemble_tolerance", .double(0...10), default: "0.1",
                   "Prefer a larger ensemble when its validation error is within this fraction of the best size's."),
-        ConfigKey("forecaster.combination", .choice(["median", "mean", "weighted"]), default: "mean",
+        ConfigKey("forecaster.combination", .choice(["median", "mean", "weighted"]), default: "median",
                   "How the members' forecasts are combined (weighted: by 1/validation error squared)."),
         ConfigKey("forecaster.refit_final", .bool, default: "true",
                   "Refit the selected members on the whole history after selection."),
