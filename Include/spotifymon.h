@@ -241,7 +241,7 @@ smon_status smon_forecaster_performance(const smon_forecaster *f, smon_performan
 smon_status smon_forecaster_add_deployment(smon_forecaster *f, const char *service, int64_t start_ms, int64_t end_ms);
 
 /**
- * One shot: fits values[0..n) (NaN/Inf = missing, interpolated) automatically and forecasts
+ * One shot: fits values[0..n) (NaN, Inf, |x| >= 1e300 = missing, interpolated) automatically and forecasts
  * horizon steps at level. season 0 = detect. cfg may be NULL (forecaster.* keys apply).
  * Reentrant; no state kept.
  */

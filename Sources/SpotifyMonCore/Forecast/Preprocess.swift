@@ -19,7 +19,7 @@ public enum Preprocess {
             }
             lastGood = i
         }
-        guard lastGood >= 0 else { throw SMONError.invalidArgument("the series has no finite value") }
+        guard lastGood >= 0 else { throw SMONError.invalidArgument("the series has no finite value (NaN, ±Inf and magnitudes ≥ 1e300 count as missing)") }
         if lastGood < n - 1 { for j in (lastGood + 1)..<n { out[j] = out[lastGood] } }
         return out
     }
