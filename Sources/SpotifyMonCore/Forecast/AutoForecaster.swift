@@ -26,6 +26,9 @@ public struct AutoOptions: Sendable, Equatable {
     public var mstlLevelOnly = false
     /// Level-adjusted seasonal naive among the candidates.
     public var levelNaive = false
+    /// Fit both additive and multiplicative Holt–Winters forms and keep the better by AICc
+    /// (false: only the multiplicative form for positive series, the additive one otherwise).
+    public var seasonalETSBoth = true
     /// Candidate periods for detection (e.g. day and week in steps); empty = search.
     public var candidatePeriods: [Int] = []
     /// Member fitting knobs.
@@ -209,8 +212,8 @@ public enum AutoForecaster {
         }
         if m >= 2 && options.seasonalETS {
             // Holt–Winters family: best of the additive and multiplicative damped forms by AICc
-            var best: ForecastMember? = ForecastMember.fit(.ets, spec: ETSSpec(multiplicativeError: false, trend: 2, season: 1),
-                                                           y: y, period: m, options: o)
+            var best: ForecastMember? = positive && !options.seasonalETSBoth ? nil
+                : ForecastMember.fit(.ets, spec: ETSSpec(multiplicativeError: false, trend: 2, season: 1), y: y, period: m, options: o)
             if positive, let mm = ForecastMember.fit(.ets, spec: ETSSpec(multiplicativeError: true, trend: 2, season: 2),
                                                      y: y, period: m, options: o),
                mm.core.aicc < (best?.core.aicc ?? .infinity) {

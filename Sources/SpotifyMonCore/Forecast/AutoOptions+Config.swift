@@ -19,6 +19,7 @@ extension AutoOptions {
         levelNaive = config.bool("forecaster.level_naive")
         mstlLevelOnly = config.bool("forecaster.mstl_level_only")
         seasonalETS = config.bool("forecaster.seasonal_ets")
+        seasonalETSBoth = config.bool("forecaster.seasonal_ets_aicc")
         member.profileCycles = Swift.max(1, config.int("forecaster.profile_cycles"))
         member.profileDecay = config.double("forecaster.profile_decay")
         member.longShrink = config.double("forecaster.long_season_shrink")

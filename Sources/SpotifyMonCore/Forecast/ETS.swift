@@ -264,7 +264,7 @@ public struct ETSModel: Sendable {
         let initial = base
         base.alpha = 0.2; base.beta = 0.02; base.gamma = 0.05; base.phi = 0.95
         let u0 = base.encode()
-        let res = NelderMead.minimize(u0, step: 1.0, maxEvaluations: maxEvaluations, tolerance: 1e-6) { u in
+        let res = NelderMead.minimize(u0, step: 1.0, maxEvaluations: maxEvaluations, tolerance: 2e-5) { u in
             var m = initial
             m.decode(u)
             return m.filterLoss(y)

@@ -28,6 +28,8 @@ public enum ForecastConfigKeys {
                   "Include the level-adjusted seasonal naive (weekly lag when available) among the candidates."),
         ConfigKey("forecaster.mstl_level_only", .bool, default: "false",
                   "Also try MSTL with a level-only (SES) remainder model besides the damped-trend one."),
+        ConfigKey("forecaster.seasonal_ets_aicc", .bool, default: "true",
+                  "Choose the seasonal ETS between ETS(A,Ad,A) and ETS(M,Ad,M) by AICc (false: M for positive series, A otherwise; faster)."),
         ConfigKey("forecaster.profile_cycles", .int(1...1000), default: "8",
                   "Recent seasonal cycles averaged into seasonal profiles."),
         ConfigKey("forecaster.profile_decay", .double(0.01...1), default: "0.85",

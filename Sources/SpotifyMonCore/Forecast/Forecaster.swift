@@ -2,6 +2,7 @@
 /// state in a sharded store, forecasts with calibrated intervals, breach risk with business
 /// impact, snapshots and telemetry.
 public final class Forecaster: MonitoringEngine, @unchecked Sendable {
+    /// Snapshots of this engine carry the forecaster tag.
     public static var snapshotEngine: Snapshot.Engine { .forecaster }
     /// Telemetry.
     public let performance = PerformanceRecorder()
