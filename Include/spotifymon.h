@@ -230,6 +230,118 @@ void smon_detector_free(smon_detector *d);
 /* ==== END CLASSIFIER ==== */
 
 /* ==== BEGIN FORECASTER (issue 4) ==== */
+/*
+ * Forecaster: automatic multi-horizon forecasts with calibrated prediction intervals.
+ *
+ * Models: seasonal naive, ETS (A/M error, N/A/Ad trend, N/A/M season) by maximum likelihood,
+ * Theta and damped ETS on seasonally adjusted data, MSTL-style daily+weekly decomposition,
+ * robust linear trend. Each series is fitted automatically: season detected (or
+ * forecaster.season), every suitable family scored by rolling-origin validation on the end
+ * of the history, the best k combined (median by default), intervals calibrated from the
+ * ensemble's own backtest errors (empirical/conformal, any level).
+ *
+ * Streaming: a handle keeps per-series state (history ring, fitted model updated online
+ * with each point, CUSUM drift monitor that triggers re-selection, scheduled refits).
+ * Fits happen inside observe calls when scheduled (a few ms for 1000 points); forecasts
+ * from a fitted model take microseconds.
+ *
+ * Levels are fractions in (0, 1), e.g. 0.95. Horizons are counts of sampling steps, at
+ * most 1000000 (100000 for breach estimates). Output arrays are caller-owned and must
+ * hold `horizon` doubles (n_series * horizon for smon_forecast_arrays); outputs are
+ * always finite. Series with no negative value get non-negative forecasts and bounds.
+ * Thread safety: every function is thread-safe; calls on one series serialise on its
+ * shard lock.
+ */
+typedef struct smon_forecaster smon_forecaster;
+
+/** Breach risk of a series for a threshold within a horizon. */
+typedef struct smon_breach {
+    double probability;       /* P(the series crosses the threshold at least once within the horizon) */
+    double expected_steps;    /* expected first-crossing step given a crossing (1-based); 0 if none */
+    int64_t expected_ms;      /* expected_steps x the sampling step, ms after the last point; 0 if unknown */
+    int32_t mean_cross_step;  /* first step where the point forecast itself crosses; 0 if it never does */
+    int32_t risk_level;       /* SMON_SEVERITY_NONE ... SMON_SEVERITY_CRITICAL */
+    double business_impact;   /* 0..1: impact weight (context.impact_rules) x probability x peak/deployment sensitivity */
+} smon_breach;
+
+/** Facts about one series of a forecaster. */
+typedef struct smon_forecast_info {
+    uint64_t points;          /* points absorbed (observed + imputed into gaps) */
+    int64_t step_ms;          /* sampling step inferred from the timestamps; 0 if unknown */
+    int64_t last_ts_ms;       /* last timestamp; 0 before the first point */
+    uint32_t period;          /* seasonal period of the current model (1: none; 0: no model yet) */
+    uint32_t members;         /* models combined in the current ensemble */
+    uint32_t fits;            /* model selections so far */
+    uint32_t drift_refits;    /* of which triggered by detected drift */
+} smon_forecast_info;
+
+/** Creates a forecaster (cfg may be NULL: defaults; it is copied) in *out. Free with smon_forecaster_free. */
+smon_status smon_forecaster_new(const smon_config *cfg, smon_forecaster **out);
+/** Releases a forecaster. NULL or an already freed handle is a no-op. Not concurrent with other calls on it. */
+void smon_forecaster_free(smon_forecaster *f);
+/** The id of a series key (`metric{tag="v",...}`), created on first use. key is read during the call. */
+smon_status smon_forecaster_series(smon_forecaster *f, const char *key, uint32_t *id_out);
+/**
+ * Absorbs one point. Timestamps of a series must increase; the sampling step is inferred,
+ * missing steps are imputed from the model (up to forecaster.max_gap, else the series
+ * restarts). value must be finite (SMON_INVALID_ARGUMENT otherwise). May refit (ms).
+ */
+smon_status smon_forecaster_observe(smon_forecaster *f, uint32_t id, int64_t ts_ms, double value);
+/** Absorbs n points (parallel arrays) in order; stops at the first bad row (earlier rows are kept; the message names the row). */
+smon_status smon_forecaster_observe_batch(smon_forecaster *f, const uint32_t *ids, const int64_t *ts_ms,
+                                          const double *values, size_t n);
+/**
+ * Forecast of series id for steps 1..horizon after its last point: point forecast in mean,
+ * central interval at level in lo/hi (each array `horizon` doubles, caller-owned).
+ * SMON_STATE if the series has no point yet (the first forecast may fit a model).
+ */
+smon_status smon_forecaster_forecast(smon_forecaster *f, uint32_t id, size_t horizon, double level,
+                                     double *mean, double *lo, double *hi);
+/**
+ * Probability that series id crosses threshold (upward if above != 0, downward otherwise)
+ * within horizon steps, expected time to the crossing, risk level and business impact
+ * (by simulation of 400 paths from the calibrated error distribution; deterministic).
+ */
+smon_status smon_forecaster_breach(smon_forecaster *f, uint32_t id, double threshold, int above, size_t horizon,
+                                   smon_breach *out);
+/** Facts about series id into *out. */
+smon_status smon_forecaster_info(smon_forecaster *f, uint32_t id, smon_forecast_info *out);
+/** The series' model as JSON (members, parameters, validation scores, leaderboard); free *json_out with smon_free. */
+smon_status smon_forecaster_model_json(smon_forecaster *f, uint32_t id, char **json_out);
+/** Re-selects and refits series id now on its history. */
+smon_status smon_forecaster_refit(smon_forecaster *f, uint32_t id);
+/** The whole forecaster state (series, histories, models); free *data_out with smon_free. */
+smon_status smon_forecaster_snapshot(const smon_forecaster *f, void **data_out, size_t *size_out);
+/** Replaces the state with a snapshot's (SMON_CORRUPT on a bad one; the forecaster is then unchanged). */
+smon_status smon_forecaster_restore(smon_forecaster *f, const void *data, size_t size);
+/** Latency/throughput of observe and forecast calls. */
+smon_status smon_forecaster_performance(const smon_forecaster *f, smon_performance *out);
+/** Announces a deployment window of service (NULL or "*": all), for business impact. */
+smon_status smon_forecaster_add_deployment(smon_forecaster *f, const char *service, int64_t start_ms, int64_t end_ms);
+
+/**
+ * One shot: fits values[0..n) (NaN, Inf, |x| >= 1e300 = missing, interpolated) automatically and forecasts
+ * horizon steps at level. season 0 = detect. cfg may be NULL (forecaster.* keys apply).
+ * Reentrant; no state kept.
+ */
+smon_status smon_forecast_array(const smon_config *cfg, const double *values, size_t n, size_t season,
+                                size_t horizon, double level, double *mean, double *lo, double *hi);
+/**
+ * One shot over many series concatenated in values: series i is values[offsets[i] ..
+ * offsets[i+1]) (offsets has n_series + 1 entries, offsets[0] = 0, strictly increasing).
+ * Outputs are n_series x horizon, row-major. Fails as a whole on the first bad series.
+ */
+smon_status smon_forecast_arrays(const smon_config *cfg, const double *values, const size_t *offsets, size_t n_series,
+                                 size_t season, size_t horizon, double level, double *mean, double *lo, double *hi);
+/**
+ * One shot with k exogenous inputs: x is n x k row-major (inputs at the same times as
+ * values), x_future horizon x k (their known or planned future values, e.g. a deployment
+ * indicator). Writes the forecast and importance[k] (each input's share of the variation
+ * it explains, summing to 1, or all 0 when the inputs explain nothing).
+ */
+smon_status smon_forecast_exogenous(const smon_config *cfg, const double *values, size_t n, const double *x, size_t k,
+                                    const double *x_future, size_t season, size_t horizon, double level,
+                                    double *mean, double *lo, double *hi, double *importance);
 /* ==== END FORECASTER ==== */
 
 /* ==== BEGIN CLUSTERER (issue 5) ==== */

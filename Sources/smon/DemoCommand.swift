@@ -18,6 +18,7 @@ struct DemoCommand: ParsableCommand {
     static let stages: [Stage] = [
         // ==== demo stages (one line per engine) ====
         ("Real-time anomaly detector", AnomalyDemo.run),
+        ("Predictive analytics (forecaster)", { try ForecastDemo.run(progress: $0) }),
     ]
 
     func run() throws {
