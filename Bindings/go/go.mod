@@ -1,0 +1,3 @@
+module spotifymon.dev/spotifymon
+
+go 1.19
