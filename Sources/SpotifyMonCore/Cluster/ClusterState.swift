@@ -105,9 +105,14 @@ struct ClusterState {
                 let d = m.dim
                 if label >= 0 && m.algorithm != .dbscan && Int(label) < m.k && recent.count == m.k * d {
                     let base = Int(label) * d
+                    // Winsorised step: one far point moves the recent centre by at most 0.03 scales.
+                    var step2 = 0.0
+                    for t in 0..<d { let e = z[t] - recent[base + t]; step2 += e * e }
+                    let cap = 3 * m.scales[Int(label)]
+                    let f = step2 > cap * cap ? 0.01 * cap / step2.squareRoot() : 0.01
                     var shift = 0.0
                     for t in 0..<d {
-                        recent[base + t] += 0.01 * (z[t] - recent[base + t])
+                        recent[base + t] += f * (z[t] - recent[base + t])
                         let e = recent[base + t] - m.centroids[base + t]; shift += e * e
                     }
                     r.clusterDrift = shift.squareRoot() / m.scales[Int(label)]

@@ -94,7 +94,8 @@ public enum KMeans {
     }
 
     /// Lloyd iterations with Hamerly's bounds from `initial` centres.
-    public static func hamerly(_ x: PointMatrix, initial: [Double], k: Int, maxIter: Int, tolAbs: Double) -> KMeansResult {
+    public static func hamerly(_ x: PointMatrix, initial: [Double], k: Int, maxIter: Int, tolAbs: Double,
+                               relocate: Bool = true) -> KMeansResult {
         let n = x.n, d = x.d
         var c = initial
         var labels = [Int32](repeating: 0, count: n)
@@ -194,17 +195,20 @@ public enum KMeans {
         c.withUnsafeBufferPointer { cb in
             for i in 0..<n { inertia += Distance.squaredEuclidean(x.row(i), cb.baseAddress! + Int(labels[i]) * d, d) }
         }
-        if counts.contains(0) && n >= k {
+        if relocate && counts.contains(0) && n >= k {
             var cc = c
             var far = c.withUnsafeBufferPointer { cb in
                 (0..<n).map { i in Distance.squaredEuclidean(x.row(i), cb.baseAddress! + Int(labels[i]) * d, d) }
             }
             for j in 0..<k where counts[j] == 0 {
-                guard let idx = far.indices.max(by: { far[$0] < far[$1] }) else { break }
+                guard let idx = far.indices.max(by: { far[$0] < far[$1] }), far[idx] > 0 else { break }
                 far[idx] = -1
                 for t in 0..<d { cc[j * d + t] = x.row(idx)[t] }
             }
-            if cc != c { return hamerly(x, initial: cc, k: k, maxIter: Swift.max(1, maxIter - iterations), tolAbs: tolAbs) }
+            if cc != c {
+                let r = hamerly(x, initial: cc, k: k, maxIter: Swift.max(1, maxIter - iterations), tolAbs: tolAbs, relocate: false)
+                if r.inertia < inertia { return r }
+            }
         }
         return KMeansResult(centroids: c, labels: labels, inertia: inertia, iterations: iterations)
     }
