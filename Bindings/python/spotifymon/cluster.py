@@ -234,16 +234,19 @@ class AdaptiveClusteringSystem(Handle):
     def _vector(self, features: Mapping[str, float]) -> np.ndarray:
         if not isinstance(features, Mapping) or not features:
             raise InvalidArgumentError("features must be a non-empty mapping of name -> number", 1)
-        if self.feature_names is None:
-            self.feature_names = sorted(features)
-            self._d = len(self.feature_names)
-        missing = [f for f in self.feature_names if f not in features]
+        names = self.feature_names if self.feature_names is not None else sorted(features)
+        missing = [f for f in names if f not in features]
         if missing:
             raise InvalidArgumentError(f"missing features: {', '.join(missing)}", 1)
+        if self._d is not None and len(names) != self._d:
+            raise InvalidArgumentError(f"{len(names)} features given, the model expects {self._d}", 1)
         try:
-            return np.array([float(features[f]) for f in self.feature_names], dtype=np.float64)
+            x = np.array([float(features[f]) for f in names], dtype=np.float64)
         except (TypeError, ValueError) as e:
             raise InvalidArgumentError(f"features must be numbers: {e}", 1) from None
+        if self.feature_names is None:
+            self.feature_names = list(names)
+        return x
 
     def detect_anomaly(self, item: ClusteringInput) -> ClusteringResult:
         """Scores one observation against the model (or the online micro-clusters before a
@@ -254,6 +257,7 @@ class AdaptiveClusteringSystem(Handle):
         svc = None if item.service_name is None else encode(item.service_name, "service_name")
         check(lib.smon_clusterer_detect(self._live(), _ptr(x), x.shape[0], svc, _ms(item.timestamp),
                                         ctypes.byref(out), ctypes.byref(js)))
+        self._d = x.shape[0]
         info = json.loads(take_string(js))
         return ClusteringResult(
             data_id=item.data_id, is_anomaly=bool(out.is_anomaly), anomaly_type=_TYPES[out.anomaly_type],
