@@ -72,7 +72,7 @@ public final class ClusterEngine: MonitoringEngine, @unchecked Sendable {
     }
 
     /// Quality, stability and drift figures.
-    public var metrics: ClusterMetrics { lock.withLock { state.metrics } }
+    public var metrics: ClusterMetrics { lock.withLock { state.ensureSilhouette(); return state.metrics } }
 
     /// Drift test statistic, alarm state and alarm count.
     public var drift: (statistic: Double, alarm: Bool, alarms: Int) {

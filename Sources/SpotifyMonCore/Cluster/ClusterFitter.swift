@@ -33,8 +33,12 @@ public struct ClusterFit: Sendable {
     public var model: ClusterModel
     /// Training labels (−1: noise).
     public var labels: [Int32]
-    /// Quality figures.
+    /// Quality figures (silhouette still NaN: see `sample`).
     public var metrics: ClusterMetrics
+    /// A seeded sample of model-space training points (row-major) for the silhouette.
+    public var sample: [Double]
+    /// Their labels.
+    public var sampleLabels: [Int32]
 }
 
 /// Fits a `ClusterModel` to raw data according to the parameters.
@@ -59,9 +63,17 @@ public enum ClusterFitter {
     public static func fit(_ x: PointMatrix, params p: ClusterParams, rng: inout Xoshiro256) throws -> ClusterFit {
         try validate(x)
         let transform = try FeatureTransform(fit: x, standardize: p.standardize, pcaComponents: p.pcaComponents)
-        let zData = transform.isIdentity ? Array(UnsafeBufferPointer(start: x.base, count: x.n * x.d)) : transform.apply(x)
         let n = x.n, d = transform.outputDim
-        return try zData.withPoints(n: n, d: d) { z in
+        if transform.isIdentity { return try fitIn(x, x, transform: transform, params: p, rng: &rng) }
+        let zData = transform.apply(x)
+        return try zData.withPoints(n: n, d: d) { z in try fitIn(x, z, transform: transform, params: p, rng: &rng) }
+    }
+
+    /// Fits in the model space: `z` is `x` through `transform`.
+    static func fitIn(_ x: PointMatrix, _ z: PointMatrix, transform: FeatureTransform, params p: ClusterParams,
+                      rng: inout Xoshiro256) throws -> ClusterFit {
+        let n = z.n, d = z.d
+        do {
             var labels: [Int32]
             var k: Int
             var mixture: GaussianMixture?
@@ -69,6 +81,7 @@ public enum ClusterFitter {
             var metrics = ClusterMetrics()
             var explicitCentroids: [Double]?
             var coreMask: [Bool] = []
+            var gmmLogLik: [Double] = []
             let requested = p.k
             if requested > 0 && requested > n && p.algorithm != .dbscan {
                 throw SMONError.invalidArgument("k = \(requested) exceeds the number of points n = \(n)")
@@ -101,6 +114,7 @@ public enum ClusterFitter {
                 labels = []
                 g.predict(z, labels: &labels, logLikelihood: &ll)
                 mixture = g; k = g.k; metrics.bic = bestBIC
+                gmmLogLik = ll
                 explicitCentroids = g.means
             case .spectral:
                 k = requested > 0 ? requested : try autoKThrowing(z, p: p, rng: &rng) { kk, r in
@@ -127,7 +141,9 @@ public enum ClusterFitter {
             if p.algorithm != .dbscan && p.algorithm != .gmm && p.algorithm != .kmeans && p.algorithm != .minibatch && p.algorithm != .stream {
                 k = compactLabels(&labels)
             }
-            var (cent, sizes, scales) = ClusterModel.summarise(z, labels: labels, k: k)
+            let summary = ClusterQuality.summary(z, labels: labels, k: k)
+            var cent = summary.centroids
+            let sizes = summary.sizes, scales = ClusterModel.scales(summary)
             if let e = explicitCentroids, e.count == k * d { cent = e }
             var model = ClusterModel(algorithm: p.algorithm, transform: transform, k: k, centroids: cent, scales: scales,
                                      sizes: sizes, mixture: mixture, dendrogram: dendrogram,
@@ -142,31 +158,46 @@ public enum ClusterFitter {
                 model.corePoints = cp; model.coreLabels = cl
             }
             model.prepare()
-            // Calibrate on the training points.
-            var raw = [Double](repeating: 0, count: n)
-            if p.algorithm == .dbscan {
-                for i in 0..<n { raw[i] = model.assign(z.row(i)).raw }
-                for i in 0..<n where labels[i] < 0 { raw[i] = Swift.max(raw[i], 1) }
-            } else {
-                for i in 0..<n { raw[i] = model.assign(z.row(i)).raw }
+            // Calibrate on (an even sample of at most calibrationSample of) the training points.
+            let stride = Swift.max(1, n / calibrationSample)
+            var raw: [Double] = []
+            raw.reserveCapacity(n / stride + 1)
+            var i = 0
+            while i < n {
+                var r = gmmLogLik.count == n ? -gmmLogLik[i] : model.assign(z.row(i)).raw
+                if p.algorithm == .dbscan && labels[i] < 0 { r = Swift.max(r, 1) }
+                raw.append(r)
+                i += stride
             }
             model.calibration = ScoreCalibration(raw: raw)
             metrics.clusters = k
             metrics.noise = labels.filter { $0 < 0 }.count
             metrics.points = n; metrics.features = x.d; metrics.modelDim = d
-            if metrics.inertia.isNaN {
-                var inertia = 0.0
-                cent.withUnsafeBufferPointer { cb in
-                    for i in 0..<n where labels[i] >= 0 { inertia += Distance.squaredEuclidean(z.row(i), cb.baseAddress! + Int(labels[i]) * d, d) }
-                }
-                metrics.inertia = inertia
-            }
-            metrics.silhouette = ClusterQuality.silhouette(z, labels: labels, sample: p.silhouetteSample, rng: &rng)
-            metrics.daviesBouldin = ClusterQuality.daviesBouldin(z, labels: labels)
-            metrics.calinskiHarabasz = ClusterQuality.calinskiHarabasz(z, labels: labels)
-            return ClusterFit(model: model, labels: labels, metrics: metrics)
+            if metrics.inertia.isNaN { metrics.inertia = summary.sumSq.reduce(0, +) }
+            metrics.daviesBouldin = ClusterQuality.daviesBouldin(summary, d: d)
+            metrics.calinskiHarabasz = ClusterQuality.calinskiHarabasz(summary, d: d)
+            // The silhouette is O(m²): computed on request from a seeded sample kept here.
+            let (sample, sampleLabels) = silhouetteSample(z, labels: labels, size: p.silhouetteSample, rng: &rng)
+            return ClusterFit(model: model, labels: labels, metrics: metrics, sample: sample, sampleLabels: sampleLabels)
         }
     }
+
+    /// A uniform sample of `size` points without replacement (selection sampling, in order).
+    static func silhouetteSample(_ z: PointMatrix, labels: [Int32], size: Int, rng: inout Xoshiro256) -> ([Double], [Int32]) {
+        let n = z.n, want = Swift.min(size, n)
+        var pts: [Double] = [], lab: [Int32] = []
+        pts.reserveCapacity(want * z.d); lab.reserveCapacity(want)
+        var needed = want
+        for i in 0..<n where needed > 0 {
+            if want == n || rng.nextUnit() * Double(n - i) < Double(needed) {
+                pts.append(contentsOf: UnsafeBufferPointer(start: z.row(i), count: z.d)); lab.append(labels[i]); needed -= 1
+            }
+        }
+        return (pts, lab)
+    }
+
+    /// Training points the score calibration looks at (evenly spaced).
+    public static let calibrationSample = 5_000
 
     /// The k in 2...kMax with the best silhouette (on a sample of at most 1000 points).
     static func autoK(_ z: PointMatrix, p: ClusterParams, rng: inout Xoshiro256, _ labelsFor: (Int, inout Xoshiro256) -> [Int32]) -> Int {

@@ -65,28 +65,19 @@ public struct ClusterModel: Sendable {
         }
     }
 
-    /// Per-cluster centres, sizes and RMS scales of labelled model-space points.
-    static func summarise(_ z: PointMatrix, labels: [Int32], k: Int) -> (centroids: [Double], sizes: [Double], scales: [Double]) {
-        let (c, s) = ClusterQuality.centroids(z, labels: labels, k: k)
-        var sq = [Double](repeating: 0, count: k)
-        c.withUnsafeBufferPointer { cb in
-            for i in 0..<z.n where labels[i] >= 0 && Int(labels[i]) < k {
-                let l = Int(labels[i])
-                sq[l] += Distance.squaredEuclidean(z.row(i), cb.baseAddress! + l * z.d, z.d)
-            }
-        }
+    /// RMS scales of the clusters of a summary (floored, so a point-like cluster keeps a scale).
+    static func scales(_ s: ClusterQuality.Summary) -> [Double] {
+        let k = s.sizes.count
         var global = 0.0, cnt = 0.0
-        for l in 0..<k where s[l] > 0 { global += sq[l]; cnt += s[l] }
+        for l in 0..<k where s.sizes[l] > 0 { global += s.sumSq[l]; cnt += s.sizes[l] }
         let floor = Swift.max((global / Swift.max(cnt, 1)).squareRoot() * 1e-3, 1e-12)
-        let scales = (0..<k).map { l in Swift.max(s[l] > 0 ? (sq[l] / s[l]).squareRoot() : 0, floor) }
-        return (c, s, scales)
+        return (0..<k).map { l in Swift.max(s.sizes[l] > 0 ? (s.sumSq[l] / s.sizes[l]).squareRoot() : 0, floor) }
     }
 }
 
 extension GaussianMixture {
     /// Most likely component and the negative log-likelihood of one point (no allocation).
     public func assignOne(_ z: UnsafePointer<Double>) -> (label: Int32, raw: Double) {
-        let c0 = -0.5 * Double(d) * _log(2 * Double.pi)
         var best = -Double.infinity, a = 0
         var acc = 0.0
         for j in 0..<k {
@@ -101,7 +92,7 @@ extension GaussianMixture {
             } else {
                 for t in 0..<d { let e = (z[t] - means[j * d + t]) * precChol[j * d + t]; s += e * e }
             }
-            let lp = c0 + logDetPrec[j] + _log(weights[j]) - 0.5 * s
+            let lp = logConst[j] - 0.5 * s
             // Running log-sum-exp.
             if lp > best { acc = acc * _exp(best - lp) + 1; best = lp; a = j } else { acc += _exp(lp - best) }
         }
@@ -123,6 +114,7 @@ extension GaussianMixture: SnapshotCodable {
         lowerBound = try r.read()
         let it: UInt64 = try r.read()
         iterations = Int(Swift.min(it, 1 << 31))
+        refreshConstants()
         guard weights.count == self.k, means.count == self.k * self.d, logDetPrec.count == self.k,
               precChol.count == (full ? self.k * self.d * self.d : self.k * self.d) else { throw SMONError.corrupt("bad mixture sizes") }
     }

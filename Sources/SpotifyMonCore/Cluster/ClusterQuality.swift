@@ -1,5 +1,11 @@
 /// Internal quality of a clustering (noise, label −1, left out) and agreement between two.
 public enum ClusterQuality {
+    /// Mean silhouette of already-sampled points (all of them, against each other).
+    public static func silhouette(_ x: PointMatrix, labels: [Int32]) -> Double {
+        var rng = Xoshiro256(seed: 0)
+        return silhouette(x, labels: labels, sample: Int.max, rng: &rng)
+    }
+
     /// Mean silhouette: exact on up to `sample` points, else on a seeded sample of them
     /// (against all points of the sample). NaN with fewer than two clusters.
     public static func silhouette(_ x: PointMatrix, labels: [Int32], sample: Int, rng: inout Xoshiro256) -> Double {
@@ -44,53 +50,84 @@ public enum ClusterQuality {
         return (c, s)
     }
 
+    /// Per-cluster sufficient statistics of a labelled point set (one pass for the means, one
+    /// for the distances): the source of inertia, Davies–Bouldin, Calinski–Harabasz and scales.
+    public struct Summary: Sendable {
+        /// Cluster means, `k × d`.
+        public var centroids: [Double]
+        /// Points per cluster.
+        public var sizes: [Double]
+        /// Σ distance to the mean, per cluster.
+        public var sumDist: [Double]
+        /// Σ squared distance to the mean, per cluster.
+        public var sumSq: [Double]
+    }
+
+    /// The summary of labels in `0..<k` (others ignored).
+    public static func summary(_ x: PointMatrix, labels: [Int32], k: Int) -> Summary {
+        let d = x.d
+        let (c, s) = centroids(x, labels: labels, k: k)
+        var sd = [Double](repeating: 0, count: k), sq = [Double](repeating: 0, count: k)
+        c.withUnsafeBufferPointer { cb in
+            for i in 0..<x.n where labels[i] >= 0 && Int(labels[i]) < k {
+                let l = Int(labels[i])
+                let v = Distance.squaredEuclidean(x.row(i), cb.baseAddress! + l * d, d)
+                sq[l] += v; sd[l] += v.squareRoot()
+            }
+        }
+        return Summary(centroids: c, sizes: s, sumDist: sd, sumSq: sq)
+    }
+
     /// Davies–Bouldin index (lower is better). NaN with fewer than two clusters.
     public static func daviesBouldin(_ x: PointMatrix, labels: [Int32]) -> Double {
         var lab = labels
         let k = compactLabels(&lab)
-        guard k >= 2 else { return .nan }
-        let d = x.d
-        let (c, s) = centroids(x, labels: lab, k: k)
-        var scatter = [Double](repeating: 0, count: k)
-        c.withUnsafeBufferPointer { cb in
-            for i in 0..<x.n where lab[i] >= 0 {
-                scatter[Int(lab[i])] += Distance.squaredEuclidean(x.row(i), cb.baseAddress! + Int(lab[i]) * d, d).squareRoot()
-            }
-        }
-        for l in 0..<k { scatter[l] /= Swift.max(s[l], 1) }
+        return daviesBouldin(summary(x, labels: lab, k: k), d: x.d)
+    }
+
+    /// Davies–Bouldin index from a summary (empty clusters ignored).
+    public static func daviesBouldin(_ s: Summary, d: Int) -> Double {
+        let used = (0..<s.sizes.count).filter { s.sizes[$0] > 0 }
+        guard used.count >= 2 else { return .nan }
         var total = 0.0
-        c.withUnsafeBufferPointer { cb in
-            for a in 0..<k {
+        s.centroids.withUnsafeBufferPointer { cb in
+            for a in used {
                 var worst = 0.0
-                for b in 0..<k where b != a {
+                let sa = s.sumDist[a] / s.sizes[a]
+                for b in used where b != a {
                     let m = Distance.squaredEuclidean(cb.baseAddress! + a * d, cb.baseAddress! + b * d, d).squareRoot()
-                    let r = m > 0 ? (scatter[a] + scatter[b]) / m : .infinity
+                    let r = m > 0 ? (sa + s.sumDist[b] / s.sizes[b]) / m : .infinity
                     worst = Swift.max(worst, r)
                 }
                 total += worst
             }
         }
-        return total / Double(k)
+        return total / Double(used.count)
     }
 
     /// Calinski–Harabasz index (higher is better). NaN with fewer than two clusters.
     public static func calinskiHarabasz(_ x: PointMatrix, labels: [Int32]) -> Double {
         var lab = labels
         let k = compactLabels(&lab)
-        let used = lab.filter { $0 >= 0 }.count
-        guard k >= 2, used > k else { return .nan }
-        let d = x.d
-        let (c, s) = centroids(x, labels: lab, k: k)
+        return calinskiHarabasz(summary(x, labels: lab, k: k), d: x.d)
+    }
+
+    /// Calinski–Harabasz index from a summary (empty clusters ignored).
+    public static func calinskiHarabasz(_ s: Summary, d: Int) -> Double {
+        let used = (0..<s.sizes.count).filter { s.sizes[$0] > 0 }
+        let n = used.reduce(0.0) { $0 + s.sizes[$1] }
+        let k = used.count
+        guard k >= 2, n > Double(k) else { return .nan }
         var mean = [Double](repeating: 0, count: d)
-        for i in 0..<x.n where lab[i] >= 0 { for t in 0..<d { mean[t] += x.row(i)[t] } }
-        for t in 0..<d { mean[t] /= Double(used) }
+        for l in used { for t in 0..<d { mean[t] += s.sizes[l] * s.centroids[l * d + t] } }
+        for t in 0..<d { mean[t] /= n }
         var between = 0.0, within = 0.0
-        for l in 0..<k { for t in 0..<d { let e = c[l * d + t] - mean[t]; between += s[l] * e * e } }
-        c.withUnsafeBufferPointer { cb in
-            for i in 0..<x.n where lab[i] >= 0 { within += Distance.squaredEuclidean(x.row(i), cb.baseAddress! + Int(lab[i]) * d, d) }
+        for l in used {
+            for t in 0..<d { let e = s.centroids[l * d + t] - mean[t]; between += s.sizes[l] * e * e }
+            within += s.sumSq[l]
         }
         if within == 0 { return .infinity }
-        return between * Double(used - k) / (within * Double(k - 1))
+        return between * (n - Double(k)) / (within * Double(k - 1))
     }
 
     /// Pair counts of two labelings: (pairs together in both, together in a, together in b, all pairs).

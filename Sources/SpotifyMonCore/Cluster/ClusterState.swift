@@ -3,6 +3,10 @@ struct ClusterState {
     var model: ClusterModel?
     var labels: [Int32] = []
     var metrics = ClusterMetrics()
+    /// Model-space sample of the last fit and its labels, for the silhouette on request.
+    var sample: [Double] = []
+    var sampleLabels: [Int32] = []
+    var silhouetteDone = true
     var stream: MicroClusterStream?
     /// Feature map of the online path when no model exists (learned on the warm-up).
     var streamTransform: FeatureTransform?
@@ -18,6 +22,16 @@ struct ClusterState {
     init(params: ClusterParams) {
         ph = PageHinkley(threshold: params.driftThreshold)
         rng = Xoshiro256(seed: params.seed)
+    }
+
+    /// Computes the silhouette of the last fit's sample once.
+    mutating func ensureSilhouette() {
+        guard !silhouetteDone, let m = model else { return }
+        silhouetteDone = true
+        metrics.silhouette = sample.withPoints(n: sampleLabels.count, d: m.dim) {
+            ClusterQuality.silhouette($0, labels: sampleLabels)
+        }
+        sample = []; sampleLabels = []
     }
 
     /// Rows must have the dimension the state already knows.
@@ -46,15 +60,20 @@ struct ClusterState {
             m.stabilityJaccard = ClusterQuality.jaccard(prev, f.labels)
         }
         model = f.model; labels = f.labels; metrics = m
+        sample = f.sample; sampleLabels = f.sampleLabels; silhouetteDone = false
         inputDim = x.d
         // Online machinery restarts in the model space.
-        let z = f.model.transform.isIdentity ? Array(UnsafeBufferPointer(start: x.base, count: x.n * x.d)) : f.model.transform.apply(x)
-        stream = try z.withPoints(n: x.n, d: f.model.dim) { zp in
+        // Seed the micro-clusters with an even sample of at most 4096 training points.
+        let step = Swift.max(1, x.n / 4096)
+        var sample: [Double] = []
+        sample.reserveCapacity((x.n / step + 1) * x.d)
+        var i = 0
+        while i < x.n { sample.append(contentsOf: UnsafeBufferPointer(start: x.row(i), count: x.d)); i += step }
+        let ns = sample.count / x.d
+        let z = f.model.transform.isIdentity ? sample : sample.withPoints(n: ns, d: x.d) { f.model.transform.apply($0) }
+        stream = try z.withPoints(n: ns, d: f.model.dim) { zp in
             var s = try StreamBootstrap.make(zp, params: params, rng: &rng)
-            // Seed the micro-clusters with (a sample of) the training data.
-            let step = Swift.max(1, x.n / 4096)
-            var i = 0
-            while i < x.n { _ = s.insert(zp.row(i)); i += step }
+            for j in 0..<ns { _ = s.insert(zp.row(j)) }
             return s
         }
         streamTransform = nil; warmup = []
@@ -77,6 +96,21 @@ struct ClusterState {
         try ClusterFitter.validate(x)
         let z = m.transform.isIdentity ? nil : m.transform.apply(x)
         func run(_ zp: PointMatrix) {
+            if let g = m.mixture, m.algorithm == .gmm {
+                // Batched through BLAS, in chunks that bound the temporary memory.
+                var lab: [Int32] = [], ll: [Double] = []
+                var start = 0
+                while start < x.n {
+                    let len = Swift.min(4096, x.n - start)
+                    g.predict(PointMatrix(zp.row(start), n: len, d: zp.d), labels: &lab, logLikelihood: &ll)
+                    for r in 0..<len {
+                        labels?[start + r] = lab[r]
+                        scores?[start + r] = m.calibration.score(-ll[r])
+                    }
+                    start += len
+                }
+                return
+            }
             for i in 0..<x.n {
                 let (l, raw) = m.assign(zp.row(i))
                 labels?[i] = l
@@ -178,7 +212,8 @@ struct ClusterState {
 }
 
 extension ClusterState {
-    func encode(to w: inout SnapshotWriter) {
+    mutating func encode(to w: inout SnapshotWriter) {
+        ensureSilhouette()
         w.write(model != nil); if let m = model { w.write(m) }
         w.write(labels)
         let m = metrics

@@ -17,6 +17,14 @@ public struct GaussianMixture: Sendable, Equatable {
     public var logDetPrec: [Double]
     /// Mean log-likelihood per point at the end of EM.
     public var lowerBound: Double = -.infinity
+    /// Per component: −½·d·log 2π + Σ log diag(P) + log πⱼ (set by `refreshConstants`).
+    public var logConst: [Double] = []
+
+    /// Recomputes `logConst` from the weights and factors.
+    public mutating func refreshConstants() {
+        let c0 = -0.5 * Double(d) * _log(2 * Double.pi)
+        logConst = (0..<k).map { c0 + logDetPrec[$0] + _log(weights[$0]) }
+    }
     /// EM iterations run.
     public var iterations = 0
 
@@ -40,16 +48,17 @@ public struct GaussianMixture: Sendable, Equatable {
         var resp = [Double](repeating: 0, count: n * k)
         for i in 0..<n { resp[i * k + Int(km.labels[i])] = 1 }
         var g = GaussianMixture(k: k, d: d, full: full, weights: [], means: [], precChol: [], logDetPrec: [])
-        try g.mStep(x, resp: resp, regCovar: regCovar)
+        // One workspace for the whole run: large temporaries are not reallocated per iteration.
+        var y = [Double](repeating: 0, count: n * d)
+        try g.mStep(x, resp: resp, regCovar: regCovar, work: &y)
         var lb = -Double.infinity
         var logp = [Double](repeating: 0, count: n * k)
         for it in 1...Swift.max(1, maxIter) {
-            let ll = g.logResponsibilities(x, into: &logp)
-            for t in 0..<(n * k) { resp[t] = _exp(logp[t]) }
+            let ll = g.responsibilities(x, logProb: &logp, resp: &resp, work: &y)
             g.iterations = it
             let change = ll - lb
             lb = ll
-            try g.mStep(x, resp: resp, regCovar: regCovar)
+            try g.mStep(x, resp: resp, regCovar: regCovar, work: &y)
             if abs(change) < tol { break }
         }
         g.lowerBound = lb
@@ -57,7 +66,7 @@ public struct GaussianMixture: Sendable, Equatable {
     }
 
     /// M step: weights, means and covariances from responsibilities (`n × k`).
-    mutating func mStep(_ x: PointMatrix, resp: [Double], regCovar: Double) throws {
+    mutating func mStep(_ x: PointMatrix, resp: [Double], regCovar: Double, work y: inout [Double]) throws {
         let n = x.n
         var nk = [Double](repeating: 10 * Double.ulpOfOne, count: k)
         for i in 0..<n { for j in 0..<k { nk[j] += resp[i * k + j] } }
@@ -75,13 +84,33 @@ public struct GaussianMixture: Sendable, Equatable {
         logDetPrec = [Double](repeating: 0, count: k)
         if full {
             precChol = [Double](repeating: 0, count: k * d * d)
-            var y = [Double](repeating: 0, count: n * d)
+            if y.count < n * d { y = [Double](repeating: 0, count: n * d) }
             for j in 0..<k {
-                for i in 0..<n {
-                    let r = resp[i * k + j].squareRoot(), p = x.row(i)
-                    for t in 0..<d { y[i * d + t] = r * (p[t] - mu[j * d + t]) }
+                // Rows with a negligible responsibility (< 1e-12) are left out: their share of
+                // the covariance is below double precision, and separated data skips most rows.
+                var rows = 0
+                y.withUnsafeMutableBufferPointer { yb in
+                    resp.withUnsafeBufferPointer { rb in
+                        mu.withUnsafeBufferPointer { mb in
+                            let m = mb.baseAddress! + j * d
+                            for i in 0..<n {
+                                let rr = rb[i * k + j]
+                                if rr < 1e-12 { continue }
+                                let r = rr.squareRoot(), p = x.row(i), out = yb.baseAddress! + rows * d
+                                for t in 0..<d { out[t] = r * (p[t] - m[t]) }
+                                rows += 1
+                            }
+                        }
+                    }
                 }
-                var cov = LinearAlgebra.gram(Matrix(rows: n, cols: d, data: y))
+                var cov = Matrix(rows: d, cols: d)
+                if rows > 0 {
+                    y.withUnsafeBufferPointer { yb in cov.data.withUnsafeMutableBufferPointer { cb in
+                        // Yᵀ·Y through BLAS (d is small, the full product is as cheap as syrk).
+                        LinearAlgebra.gemm(m: d, n: d, k: rows, a: yb.baseAddress!, lda: d, transA: true,
+                                           b: yb.baseAddress!, ldb: d, c: cb.baseAddress!, ldc: d)
+                    } }
+                }
                 for a in 0..<d { for b in 0..<d { cov.data[a * d + b] /= nk[j] }; cov.data[a * d + a] += regCovar }
                 let l: Matrix
                 do { l = try LinearAlgebra.cholesky(cov) } catch {
@@ -124,15 +153,16 @@ public struct GaussianMixture: Sendable, Equatable {
                 logDetPrec[j] = ld
             }
         }
+        refreshConstants()
     }
 
     /// Weighted log densities `log πⱼ + log N(x | j)` into `out` (`n × k`).
-    public func weightedLogProb(_ x: PointMatrix, into out: inout [Double]) {
+    public func weightedLogProb(_ x: PointMatrix, into out: inout [Double], work y: inout [Double]) {
         let n = x.n
         let c0 = -0.5 * Double(d) * _log(2 * Double.pi)
         if out.count < n * k { out = [Double](repeating: 0, count: n * k) }
         if full {
-            var y = [Double](repeating: 0, count: n * d)
+            if y.count < n * d { y = [Double](repeating: 0, count: n * d) }
             var muP = [Double](repeating: 0, count: d)
             for j in 0..<k {
                 precChol.withUnsafeBufferPointer { pb in
@@ -166,9 +196,30 @@ public struct GaussianMixture: Sendable, Equatable {
         }
     }
 
+    /// E step: responsibilities into `resp` (`n × k`, `logProb` is scratch); returns the mean
+    /// log-likelihood. One exponential per entry (vectorised `fastExp`).
+    public func responsibilities(_ x: PointMatrix, logProb lp: inout [Double], resp: inout [Double], work: inout [Double]) -> Double {
+        weightedLogProb(x, into: &lp, work: &work)
+        var total = 0.0
+        let k = self.k
+        lp.withUnsafeBufferPointer { lb in resp.withUnsafeMutableBufferPointer { rb in
+            for i in 0..<x.n {
+                let row = lb.baseAddress! + i * k, out = rb.baseAddress! + i * k
+                var m = -Double.infinity
+                for j in 0..<k where row[j] > m { m = row[j] }
+                var s = 0.0
+                for j in 0..<k { let e = fastExp(row[j] - m); out[j] = e; s += e }
+                let inv = 1 / s
+                for j in 0..<k { out[j] *= inv }
+                total += m + _log(s)
+            }
+        } }
+        return total / Double(Swift.max(x.n, 1))
+    }
+
     /// Log responsibilities into `out` (`n × k`); returns the mean log-likelihood.
-    public func logResponsibilities(_ x: PointMatrix, into out: inout [Double]) -> Double {
-        weightedLogProb(x, into: &out)
+    public func logResponsibilities(_ x: PointMatrix, into out: inout [Double], work: inout [Double]) -> Double {
+        weightedLogProb(x, into: &out, work: &work)
         var total = 0.0
         for i in 0..<x.n {
             var m = -Double.infinity
@@ -185,7 +236,8 @@ public struct GaussianMixture: Sendable, Equatable {
     /// Most likely component and the log-likelihood of every point.
     public func predict(_ x: PointMatrix, labels: inout [Int32], logLikelihood: inout [Double]) {
         var lp = [Double](repeating: 0, count: x.n * k)
-        weightedLogProb(x, into: &lp)
+        var work: [Double] = []
+        weightedLogProb(x, into: &lp, work: &work)
         labels = [Int32](repeating: 0, count: x.n)
         logLikelihood = [Double](repeating: 0, count: x.n)
         for i in 0..<x.n {

@@ -14,8 +14,8 @@ public struct KMeansResult: Sendable {
 /// Lloyd iterations accelerated with Hamerly's bounds (one upper and one lower bound per
 /// point, so most distance computations are skipped once centres settle), several runs.
 public enum KMeans {
-    /// Above this many points, seeding runs on a seeded random sample of this size.
-    public static let seedingSampleCap = 20_000
+    /// Above max(this, 50·k) points, seeding runs on a seeded random sample of that size.
+    public static let seedingSampleCap = 10_000
 
     /// Fits `k` centres to `x`; the run with the lowest inertia of `nInit` wins.
     public static func fit(_ x: PointMatrix, k: Int, nInit: Int, maxIter: Int, tol: Double,
@@ -51,8 +51,9 @@ public enum KMeans {
         // Seed on a sample when the data is large.
         var sampleIdx: [Int] = []
         let m: Int
-        if x.n > seedingSampleCap {
-            m = seedingSampleCap
+        let cap = Swift.max(seedingSampleCap, 50 * k)
+        if x.n > cap {
+            m = cap
             sampleIdx.reserveCapacity(m)
             for _ in 0..<m { sampleIdx.append(rng.nextInt(below: x.n)) }
         } else { m = x.n; sampleIdx = Array(0..<m) }
@@ -113,15 +114,17 @@ public enum KMeans {
               lower.withUnsafeMutableBufferPointer { lob in
                 sums.withUnsafeMutableBufferPointer { sb in
                   let cp = cb.baseAddress!, sp = sb.baseAddress!
-                  // Initial assignment: full scan.
+                  // Initial assignment: full scan through BLAS; the second-nearest bound is
+                  // shrunk by a relative 1e-9 to stay a valid lower bound despite rounding.
+                  var near = [Double](repeating: 0, count: n), sec = [Double](repeating: 0, count: n)
+                  near.withUnsafeMutableBufferPointer { nb in sec.withUnsafeMutableBufferPointer { sb2 in
+                      NearestCentres.assign(x, centres: cp, k: k, labels: lb.baseAddress!, nearest: nb.baseAddress!,
+                                            second: sb2.baseAddress!)
+                  } }
                   for i in 0..<n {
-                      let xi = x.row(i)
-                      var b1 = Double.infinity, b2 = Double.infinity, a = 0
-                      for j in 0..<k {
-                          let v = Distance.squaredEuclidean(xi, cp + j * d, d)
-                          if v < b1 { b2 = b1; b1 = v; a = j } else if v < b2 { b2 = v }
-                      }
-                      lb[i] = Int32(a); ub[i] = b1.squareRoot(); lob[i] = b2.squareRoot()
+                      let a = Int(lb[i]), xi = x.row(i)
+                      ub[i] = near[i].squareRoot()
+                      lob[i] = Swift.max(0, sec[i].squareRoot() * (1 - 1e-9) - 1e-12)
                       counts[a] += 1
                       let s = sp + a * d
                       for t in 0..<d { s[t] += xi[t] }

@@ -33,7 +33,7 @@ public enum MiniBatchKMeans {
         let alpha = Swift.min(1, Double(b) * 2 / Double(n + 1))
         var batchIdx = [Int](repeating: 0, count: b), batchLab = [Int](repeating: 0, count: b)
         var sums = [Double](repeating: 0, count: k * d), bcount = [Double](repeating: 0, count: k)
-        for _ in 0..<steps {
+        for step in 0..<steps {
             var inertia = 0.0
             c.withUnsafeBufferPointer { cb in
                 for r in 0..<b {
@@ -57,17 +57,17 @@ public enum MiniBatchKMeans {
                 counts[j] = total
             }
             inertia /= Double(b)
+            // The first batch measures the seeds, not the updates: ignored (as scikit-learn does).
+            if step == 0 { continue }
             ewa = ewa < 0 ? inertia : ewa * (1 - alpha) + inertia * alpha
             if ewa < ewaMin { ewaMin = ewa; noImprove = 0 } else { noImprove += 1; if noImprove >= 10 { break } }
         }
         var labels = [Int32](repeating: 0, count: n)
-        var inertia = 0.0
-        c.withUnsafeBufferPointer { cb in
-            for i in 0..<n {
-                let (a, v) = KMeans.nearest(x.row(i), cb.baseAddress!, k: k, d: d)
-                labels[i] = Int32(a); inertia += v
-            }
-        }
+        var near = [Double](repeating: 0, count: n)
+        c.withUnsafeBufferPointer { cb in labels.withUnsafeMutableBufferPointer { lb in near.withUnsafeMutableBufferPointer { nb in
+            NearestCentres.assign(x, centres: cb.baseAddress!, k: k, labels: lb.baseAddress!, nearest: nb.baseAddress!, second: nil)
+        } } }
+        let inertia = near.reduce(0, +)
         return KMeansResult(centroids: c, labels: labels, inertia: inertia, iterations: 0)
     }
 }

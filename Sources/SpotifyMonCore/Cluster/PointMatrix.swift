@@ -30,10 +30,28 @@ extension Array where Element == Double {
 }
 
 /// Dense relabelling of integer labels: each distinct label gets 0, 1, ... in order of first
-/// appearance; `-1` (noise) stays `-1`.
+/// appearance; negative labels (noise) become `-1`. Returns the number of distinct labels.
 public func compactLabels(_ labels: inout [Int32]) -> Int {
+    var maxLabel: Int32 = -1
+    for l in labels where l > maxLabel { maxLabel = l }
+    if maxLabel < 0 { for i in labels.indices { labels[i] = -1 }; return 0 }
+    if Int(maxLabel) < Swift.max(1 << 16, 4 * labels.count) {
+        var map = [Int32](repeating: -1, count: Int(maxLabel) + 1)
+        var next: Int32 = 0
+        labels.withUnsafeMutableBufferPointer { lb in
+            for i in 0..<lb.count {
+                let l = lb[i]
+                if l < 0 { lb[i] = -1; continue }
+                var m = map[Int(l)]
+                if m < 0 { m = next; map[Int(l)] = m; next += 1 }
+                lb[i] = m
+            }
+        }
+        return Int(next)
+    }
     var map: [Int32: Int32] = [:]
-    for i in labels.indices where labels[i] >= 0 {
+    for i in labels.indices {
+        if labels[i] < 0 { labels[i] = -1; continue }
         if let m = map[labels[i]] { labels[i] = m } else {
             let m = Int32(map.count); map[labels[i]] = m; labels[i] = m
         }
