@@ -105,7 +105,7 @@ public enum ClusterFitter {
                 var best: GaussianMixture?, bestBIC = Double.infinity
                 for kk in candidates {
                     let g = try GaussianMixture.fit(z, k: kk, full: p.fullCovariance, regCovar: p.regCovar,
-                                                    maxIter: p.maxIter, tol: p.tol * 10, rng: &rng)
+                                                    maxIter: p.maxIter, tol: p.tol * 10, initRuns: p.nInit, rng: &rng)
                     let b = g.bic(n: n, meanLogLikelihood: g.lowerBound)
                     if b < bestBIC || best == nil { bestBIC = b; best = g }
                 }

@@ -21,16 +21,23 @@ public enum DBSCAN {
         var labels = [Int32](repeating: -1, count: n)
         var cluster: Int32 = 0
         var stack: [Int32] = []
+        // Unlabelled points per tree node: expansions skip subtrees already labelled.
+        var active = tree.subtreeSizes
+        var found: [Int32] = []
         for i in 0..<n where core[i] && labels[i] < 0 {
             labels[i] = cluster
+            tree.deactivate(i, in: &active)
             stack.append(Int32(i))
             while let p = stack.popLast() {
-                tree.radius(x.row(Int(p)), r2) { j in
-                    if labels[j] < 0 {
-                        labels[j] = cluster
-                        if core[j] { stack.append(Int32(j)) }
-                    }
+                found.removeAll(keepingCapacity: true)
+                tree.radius(x.row(Int(p)), r2, active: active) { j in
+                    if labels[j] < 0 { found.append(Int32(j)) }
                     return true
+                }
+                for j in found {
+                    labels[Int(j)] = cluster
+                    tree.deactivate(Int(j), in: &active)
+                    if core[Int(j)] { stack.append(j) }
                 }
             }
             cluster += 1

@@ -39,12 +39,13 @@ public struct GaussianMixture: Sendable, Equatable {
         -2 * ll * Double(n) + Double(parameterCount) * _log(Double(Swift.max(n, 1)))
     }
 
-    /// Fits by EM from a k-means (one run) initialisation, as scikit-learn's default.
+    /// Fits by EM from a k-means initialisation (scikit-learn's default; `initRuns` k-means
+    /// runs, the best kept, where scikit-learn runs one).
     public static func fit(_ x: PointMatrix, k: Int, full: Bool, regCovar: Double, maxIter: Int, tol: Double,
-                           rng: inout Xoshiro256) throws -> GaussianMixture {
+                           initRuns: Int = 1, rng: inout Xoshiro256) throws -> GaussianMixture {
         let n = x.n, d = x.d
         let k = Swift.max(1, Swift.min(k, n))
-        let km = KMeans.fit(x, k: k, nInit: 1, maxIter: 300, tol: 1e-4, rng: &rng)
+        let km = KMeans.fit(x, k: k, nInit: Swift.max(1, initRuns), maxIter: 300, tol: 1e-4, rng: &rng)
         var resp = [Double](repeating: 0, count: n * k)
         for i in 0..<n { resp[i * k + Int(km.labels[i])] = 1 }
         var g = GaussianMixture(k: k, d: d, full: full, weights: [], means: [], precChol: [], logDetPrec: [])

@@ -33,6 +33,7 @@ public enum MiniBatchKMeans {
         let alpha = Swift.min(1, Double(b) * 2 / Double(n + 1))
         var batchIdx = [Int](repeating: 0, count: b), batchLab = [Int](repeating: 0, count: b)
         var sums = [Double](repeating: 0, count: k * d), bcount = [Double](repeating: 0, count: k)
+        var seenSinceReassign = 0
         for step in 0..<steps {
             var inertia = 0.0
             c.withUnsafeBufferPointer { cb in
@@ -55,6 +56,22 @@ public enum MiniBatchKMeans {
                 let keep = counts[j] / total
                 for t in 0..<d { c[j * d + t] = c[j * d + t] * keep + sums[j * d + t] / total }
                 counts[j] = total
+            }
+            // Random reassignment (as scikit-learn, ratio 0.01, every 10·k points seen): centres
+            // whose count fell below 1 % of the largest move onto random points of the batch.
+            seenSinceReassign += b
+            if seenSinceReassign >= 10 * k || counts.contains(0) {
+                seenSinceReassign = 0
+                let top = counts.max() ?? 0
+                let low = (0..<k).filter { counts[$0] < 0.01 * top }
+                if !low.isEmpty && low.count < k {
+                    let keptMin = (0..<k).filter { counts[$0] >= 0.01 * top }.map { counts[$0] }.min() ?? 1
+                    for j in low.prefix(Swift.max(1, b / 2)) {
+                        let p = x.row(batchIdx[rng.nextInt(below: b)])
+                        for t in 0..<d { c[j * d + t] = p[t] }
+                        counts[j] = keptMin
+                    }
+                }
             }
             inertia /= Double(b)
             // The first batch measures the seeds, not the updates: ignored (as scikit-learn does).

@@ -11,7 +11,7 @@ public enum SpectralClustering {
         if n <= k { return (0..<n).map { Int32($0) } }
         let graph = affinity(x, neighbors: neighbors)
         let (_, vecs) = try BlockKrylovEigen.largest(
-            n: n, count: k, block: k + Swift.max(4, k / 2), steps: 6, maxCycles: 60, tol: 1e-7, rng: &rng
+            n: n, count: k, block: k + Swift.max(4, k / 2), steps: 6, maxCycles: 60, tol: 1e-5, rng: &rng
         ) { src, dst in graph.matrix.multiply(src, dst, shift: 1) }
         // Embedding: row i = (u_1(i), …, u_k(i)) / √deg(i).
         var emb = [Double](repeating: 0, count: n * k)

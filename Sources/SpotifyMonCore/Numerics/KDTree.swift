@@ -16,6 +16,12 @@ public struct KDTree: Sendable {
     var left: [Int32] = [], right: [Int32] = []
     /// Bounding boxes, `2·d` per node (lows then highs).
     var box: [Double] = []
+    /// Parent of each node (−1 for the root).
+    public private(set) var parent: [Int32] = []
+    /// Leaf holding each reordered position.
+    public private(set) var leafOf: [Int32] = []
+    /// Reordered position of each original index.
+    public private(set) var position: [Int32] = []
     static let leafSize = 16
 
     /// Builds a tree over `x` (copied).
@@ -26,10 +32,51 @@ public struct KDTree: Sendable {
         var order = (0..<n).map { $0 }
         if n > 0 { build(base, &order, 0, n) }
         pts = [Double](repeating: 0, count: n * d)
+        position = [Int32](repeating: 0, count: n)
         for (r, i) in order.enumerated() {
             index[r] = Int32(i)
+            position[i] = Int32(r)
             for t in 0..<d { pts[r * d + t] = base[i * d + t] }
         }
+        parent = [Int32](repeating: -1, count: start.count)
+        leafOf = [Int32](repeating: 0, count: n)
+        for node in 0..<start.count {
+            if left[node] >= 0 { parent[Int(left[node])] = Int32(node); parent[Int(right[node])] = Int32(node) }
+            else { for r in Int(start[node])..<Int(end[node]) { leafOf[r] = Int32(node) } }
+        }
+    }
+
+    /// Points under each node (a counter array for `radius(_:_:active:_:)`).
+    public var subtreeSizes: [Int32] { (0..<start.count).map { end[$0] - start[$0] } }
+
+    /// Removes original point `i` from an `active` counter array (decrements its ancestors).
+    public func deactivate(_ i: Int, in active: inout [Int32]) {
+        var node = leafOf[Int(position[i])]
+        while node >= 0 { active[Int(node)] -= 1; node = parent[Int(node)] }
+    }
+
+    /// `radius`, skipping subtrees whose `active` counter is 0 (e.g. already-labelled points).
+    public func radius(_ q: UnsafePointer<Double>, _ r2: Double, active: [Int32], _ visit: (Int) -> Bool) {
+        guard n > 0 else { return }
+        pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in active.withUnsafeBufferPointer { ab in
+            let p = pb.baseAddress!, bx = bb.baseAddress!
+            var stack: [Int32] = []
+            stack.reserveCapacity(64)
+            stack.append(0)
+            while let nodeI = stack.popLast() {
+                let node = Int(nodeI)
+                if ab[node] == 0 || boxDistance(q, node, bx) > r2 { continue }
+                let l = left[node]
+                if l < 0 {
+                    let inside = boxMaxDistance(q, node, bx) <= r2
+                    for r in Int(start[node])..<Int(end[node]) where inside || Distance.squaredEuclidean(q, p + r * d, d) <= r2 {
+                        if !visit(Int(index[r])) { return }
+                    }
+                } else {
+                    stack.append(right[node]); stack.append(l)
+                }
+            }
+        } } }
     }
 
     @discardableResult
@@ -77,6 +124,15 @@ public struct KDTree: Sendable {
         return s
     }
 
+    /// Squared distance from `q` to the farthest corner of node `i`'s box.
+    @inline(__always)
+    func boxMaxDistance(_ q: UnsafePointer<Double>, _ node: Int, _ bx: UnsafePointer<Double>) -> Double {
+        let lo = bx + node * 2 * d, hi = lo + d
+        var s = 0.0
+        for t in 0..<d { let e = Swift.max(abs(q[t] - lo[t]), abs(hi[t] - q[t])); s += e * e }
+        return s
+    }
+
     /// Calls `visit(originalIndex)` for every point within squared distance `r2` of `q`
     /// (the point itself included); stops early when `visit` returns false.
     public func radius(_ q: UnsafePointer<Double>, _ r2: Double, _ visit: (Int) -> Bool) {
@@ -98,6 +154,11 @@ public struct KDTree: Sendable {
                     let node = Int(st[top])
                     if boxDistance(q, node, bx) > r2 { continue }
                     let l = left[node]
+                    if boxMaxDistance(q, node, bx) <= r2 {
+                        // The whole box is inside the ball: no distance to compute.
+                        for r in Int(start[node])..<Int(end[node]) { if !visit(Int(index[r])) { return } }
+                        continue
+                    }
                     if l < 0 {
                         for r in Int(start[node])..<Int(end[node]) {
                             if Distance.squaredEuclidean(q, p + r * d, d) <= r2 {
@@ -112,10 +173,35 @@ public struct KDTree: Sendable {
         } }
     }
 
-    /// Number of points within squared distance `r2` of `q`, counting at most `cap`.
+    /// Number of points within squared distance `r2` of `q`; stops once `cap` is reached
+    /// (the result is then at least `cap`).
     public func count(_ q: UnsafePointer<Double>, _ r2: Double, cap: Int) -> Int {
+        guard n > 0 else { return 0 }
         var c = 0
-        radius(q, r2) { _ in c += 1; return c < cap }
+        pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in
+            let p = pb.baseAddress!, bx = bb.baseAddress!
+            var stack = [Int32](repeating: 0, count: 0)
+            stack.reserveCapacity(64)
+            stack.append(0)
+            while let nodeI = stack.popLast() {
+                let node = Int(nodeI)
+                if boxDistance(q, node, bx) > r2 { continue }
+                if boxMaxDistance(q, node, bx) <= r2 {
+                    c += Int(end[node] - start[node])
+                    if c >= cap { return }
+                    continue
+                }
+                let l = left[node]
+                if l < 0 {
+                    for r in Int(start[node])..<Int(end[node]) where Distance.squaredEuclidean(q, p + r * d, d) <= r2 {
+                        c += 1
+                        if c >= cap { return }
+                    }
+                } else {
+                    stack.append(right[node]); stack.append(l)
+                }
+            }
+        } }
         return c
     }
 
