@@ -22,14 +22,15 @@ public enum Agglomerative {
         }
     }
 
-    /// Ward linkage by nearest-neighbour chain on centroids.
-    static func ward(_ x: PointMatrix) -> Dendrogram {
+    /// Ward linkage by nearest-neighbour chain on centroids; `weights` (optional, positive)
+    /// make each point count as that many (micro-clusters of the online clusterer).
+    public static func ward(_ x: PointMatrix, weights: [Double]? = nil) -> Dendrogram {
         let n = x.n, d = x.d
         if n < 2 { return Dendrogram(n: n, merges: []) }
         // Active clusters stored compactly by position.
         var cent = [Double](repeating: 0, count: n * d)
         for t in 0..<(n * d) { cent[t] = x.base[t] }
-        var size = [Double](repeating: 1, count: n)
+        var size = weights.map { w in w.map { Swift.max($0, 1e-9) } } ?? [Double](repeating: 1, count: n)
         var leaf = (0..<n).map { Int32($0) }          // a leaf of the cluster at each position
         var idAt = (0..<n).map { $0 }                  // cluster id at each position
         var posOf = (0..<n).map { $0 }                 // position of each cluster id (−1: gone)

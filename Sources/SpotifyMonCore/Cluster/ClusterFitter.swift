@@ -129,10 +129,21 @@ public enum ClusterFitter {
                 var s = try StreamBootstrap.make(z, params: p, rng: &rng)
                 for i in 0..<n { _ = s.insert(z.row(i)) }
                 let (cs, ws) = s.snapshotCenters()
+                // Macro clusters: weighted Ward over the micro-clusters (as Birch's global step),
+                // cut at k; centres are the weighted means of their micro-clusters.
                 let macro: [Double] = cs.withPoints(n: s.count, d: d) { mz in
+                    let tree = Agglomerative.ward(mz, weights: ws)
                     let kk = requested > 0 ? Swift.min(requested, s.count)
-                        : autoK(mz, p: p, rng: &rng) { kk, r in KMeans.weighted(mz, weights: ws, k: kk, maxIter: 100, rng: &r).labels }
-                    return KMeans.weighted(mz, weights: ws, k: kk, maxIter: 100, rng: &rng).centroids
+                        : autoK(mz, p: p, rng: &rng) { kk, _ in tree.cut(kk) }
+                    let groups = tree.cut(kk)
+                    let g = Int(groups.max() ?? 0) + 1
+                    var c = [Double](repeating: 0, count: g * d), w = [Double](repeating: 0, count: g)
+                    for m in 0..<s.count {
+                        let l = Int(groups[m]); w[l] += ws[m]
+                        for t in 0..<d { c[l * d + t] += ws[m] * mz.row(m)[t] }
+                    }
+                    for l in 0..<g where w[l] > 0 { for t in 0..<d { c[l * d + t] /= w[l] } }
+                    return c
                 }
                 k = macro.count / Swift.max(d, 1)
                 labels = macro.withUnsafeBufferPointer { mb in (0..<n).map { Int32(KMeans.nearest(z.row($0), mb.baseAddress!, k: k, d: d).0) } }
@@ -182,17 +193,19 @@ public enum ClusterFitter {
         }
     }
 
-    /// A uniform sample of `size` points without replacement (selection sampling, in order).
+    /// A uniform sample of `size` points without replacement (seeded; sorted by index).
     static func silhouetteSample(_ z: PointMatrix, labels: [Int32], size: Int, rng: inout Xoshiro256) -> ([Double], [Int32]) {
         let n = z.n, want = Swift.min(size, n)
+        var idx: [Int]
+        if want == n { idx = Array(0..<n) } else {
+            // Draw with replacement, drop repeats, top up: O(size log size), not O(n).
+            var set = Set<Int>(minimumCapacity: want)
+            while set.count < want { set.insert(rng.nextInt(below: n)) }
+            idx = set.sorted()
+        }
         var pts: [Double] = [], lab: [Int32] = []
         pts.reserveCapacity(want * z.d); lab.reserveCapacity(want)
-        var needed = want
-        for i in 0..<n where needed > 0 {
-            if want == n || rng.nextUnit() * Double(n - i) < Double(needed) {
-                pts.append(contentsOf: UnsafeBufferPointer(start: z.row(i), count: z.d)); lab.append(labels[i]); needed -= 1
-            }
-        }
+        for i in idx { pts.append(contentsOf: UnsafeBufferPointer(start: z.row(i), count: z.d)); lab.append(labels[i]) }
         return (pts, lab)
     }
 
@@ -220,8 +233,8 @@ public enum ClusterFitter {
     }
 }
 
-/// Starts an online micro-cluster stream on data: the radius (when not configured) is twice
-/// the RMS radius of a k-means with a quarter of the slots over the first points.
+/// Starts an online micro-cluster stream on data: the radius (when not configured) is the
+/// RMS radius of a k-means with a quarter of the slots over the first points.
 enum StreamBootstrap {
     static func make(_ z: PointMatrix, params p: ClusterParams, rng: inout Xoshiro256) throws -> MicroClusterStream {
         var radius = p.streamRadius
@@ -230,7 +243,7 @@ enum StreamBootstrap {
             let sub = PointMatrix(z.base, n: m, d: z.d)
             let kk = Swift.max(1, Swift.min(p.streamMaxClusters / 4, m / 4))
             let r = KMeans.fit(sub, k: kk, nInit: 1, maxIter: 50, tol: 1e-4, rng: &rng)
-            radius = 2 * (r.inertia / Double(Swift.max(m, 1))).squareRoot()
+            radius = (r.inertia / Double(Swift.max(m, 1))).squareRoot()
             if !(radius > 0) || !radius.isFinite { radius = 1 }
         }
         return MicroClusterStream(d: z.d, capacity: p.streamMaxClusters, radius: radius, halfLife: p.streamHalfLife)

@@ -11,7 +11,7 @@ public enum SpectralClustering {
         if n <= k { return (0..<n).map { Int32($0) } }
         let graph = affinity(x, neighbors: neighbors)
         let (_, vecs) = try BlockKrylovEigen.largest(
-            n: n, count: k, block: k + Swift.max(4, k / 2), steps: 6, maxCycles: 60, tol: 1e-5, rng: &rng
+            n: n, count: k, block: k + Swift.max(4, k / 2), steps: 6, maxCycles: 60, tol: 1e-4, rng: &rng
         ) { src, dst in graph.matrix.multiply(src, dst, shift: 1) }
         // Embedding: row i = (u_1(i), …, u_k(i)) / √deg(i).
         var emb = [Double](repeating: 0, count: n * k)
@@ -43,21 +43,30 @@ public enum SpectralClustering {
                 }
             }
         } }
-        edges.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        // CSR of W = ½(C + Cᵀ) by counting sort on the source, then per-row merge of duplicates.
         var rowStart = [Int](repeating: 0, count: n + 1)
+        for (a, _) in edges { rowStart[Int(a) + 1] += 1 }
+        for i in 0..<n { rowStart[i + 1] += rowStart[i] }
+        var fill = rowStart
+        var raw = [Int32](repeating: 0, count: edges.count)
+        for (a, b) in edges { raw[fill[Int(a)]] = b; fill[Int(a)] += 1 }
         var col: [Int32] = [], val: [Double] = []
         col.reserveCapacity(edges.count); val.reserveCapacity(edges.count)
-        var e = 0
+        var newStart = [Int](repeating: 0, count: n + 1)
         for i in 0..<n {
-            rowStart[i] = col.count
-            while e < edges.count && Int(edges[e].0) == i {
-                let j = edges[e].1
+            newStart[i] = col.count
+            var row = raw[rowStart[i]..<rowStart[i + 1]]
+            row.sort()
+            var e = row.startIndex
+            while e < row.endIndex {
+                let j = row[e]
                 var w = 0.0
-                while e < edges.count && Int(edges[e].0) == i && edges[e].1 == j { w += 0.5; e += 1 }
+                while e < row.endIndex && row[e] == j { w += 0.5; e += 1 }
                 col.append(j); val.append(w)
             }
         }
-        rowStart[n] = col.count
+        newStart[n] = col.count
+        rowStart = newStart
         var deg = [Double](repeating: 0, count: n)
         for i in 0..<n { for t in rowStart[i]..<rowStart[i + 1] { deg[i] += val[t] } }
         let isq = deg.map { $0 > 0 ? 1 / $0.squareRoot() : 1 }

@@ -103,6 +103,37 @@ public enum BlockKrylovEigen {
         return (values, vectors)
     }
 
+    /// Cholesky QR, twice (CholQR2): `G = Y·Yᵀ` (BLAS), `L = chol(G)` (LAPACK), `Y ← L⁻¹·Y`.
+    /// Returns false (leaving `y` untouched) when the block is numerically rank-deficient.
+    static func choleskyQR(_ y: inout [Double], rows b: Int, n: Int) -> Bool {
+        var out = [Double](repeating: 0, count: b * n)
+        let saved = y
+        for _ in 0..<2 {
+            var g = Matrix(rows: b, cols: b)
+            y.withUnsafeBufferPointer { yb in g.data.withUnsafeMutableBufferPointer { gb in
+                LinearAlgebra.gemm(m: b, n: b, k: n, a: yb.baseAddress!, lda: n, b: yb.baseAddress!, ldb: n, transB: true,
+                                   c: gb.baseAddress!, ldc: b)
+            } }
+            guard let l = try? LinearAlgebra.cholesky(g) else { y = saved; return false }
+            for i in 0..<b where !(l[i, i] * l[i, i] > 1e-10 * Swift.max(g[i, i], 1e-300)) { y = saved; return false }
+            // L⁻¹ by forward substitution (b is small).
+            var inv = [Double](repeating: 0, count: b * b)
+            for c in 0..<b {
+                for r in c..<b {
+                    var s = r == c ? 1.0 : 0.0
+                    for m in c..<r { s -= l.data[r * b + m] * inv[m * b + c] }
+                    inv[r * b + c] = s / l.data[r * b + r]
+                }
+            }
+            inv.withUnsafeBufferPointer { ib in y.withUnsafeBufferPointer { yb in out.withUnsafeMutableBufferPointer { ob in
+                LinearAlgebra.gemm(m: b, n: n, k: b, a: ib.baseAddress!, lda: b, b: yb.baseAddress!, ldb: n,
+                                   c: ob.baseAddress!, ldc: n)
+            } } }
+            swap(&y, &out)
+        }
+        return true
+    }
+
     /// Orthonormalises the `rows` vectors of `y` against `basis[0..<m]` and each other;
     /// returns how many independent vectors remain (moved to the front of `y`).
     static func orthonormalise(_ y: inout [Double], rows: Int, n: Int, against basis: inout [Double], m: Int,
@@ -118,6 +149,7 @@ public enum BlockKrylovEigen {
                 } } }
             }
         }
+        if choleskyQR(&y, rows: rows, n: n) { return rows }
         var kept = 0
         for r in 0..<rows {
             // Modified Gram–Schmidt against the kept vectors of this block.

@@ -210,32 +210,60 @@ public struct KDTree: Sendable {
         let k = Swift.min(k, n)
         guard k > 0 else { return 0 }
         var count = 0
-        // Sorted insertion list (k is small).
-        func offer(_ idx: Int32, _ v: Double) {
-            if count == k && v >= distances[k - 1] { return }
-            var pos = count < k ? count : k - 1
-            if count < k { count += 1 }
-            while pos > 0 && distances[pos - 1] > v {
-                distances[pos] = distances[pos - 1]; indices[pos] = indices[pos - 1]; pos -= 1
-            }
-            distances[pos] = v; indices[pos] = idx
-        }
-        pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in
-            let p = pb.baseAddress!, bx = bb.baseAddress!
-            func visit(_ node: Int) {
-                let l = Int(left[node])
-                if l < 0 {
-                    for r in Int(start[node])..<Int(end[node]) { offer(index[r], Distance.squaredEuclidean(q, p + r * d, d)) }
-                    return
-                }
-                let rr = Int(right[node])
-                let dl = boxDistance(q, l, bx), dr = boxDistance(q, rr, bx)
-                let (first, second, d1, d2) = dl <= dr ? (l, rr, dl, dr) : (rr, l, dr, dl)
-                if count < k || d1 < distances[count - 1] { visit(first) }
-                if count < k || d2 < distances[count - 1] { visit(second) }
-            }
-            visit(0)
+        return pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in
+            left.withUnsafeBufferPointer { lb in right.withUnsafeBufferPointer { rb in
+            start.withUnsafeBufferPointer { sb in end.withUnsafeBufferPointer { eb in index.withUnsafeBufferPointer { ib in
+                let p = pb.baseAddress!, bx = bb.baseAddress!
+                // Explicit stack of (node, box distance); depth ≤ 64 for any n this code accepts.
+                var stackNode = (Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
+                                 Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
+                                 Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
+                                 Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
+                                 Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
+                                 Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
+                                 Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
+                                 Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
+                var stackDist = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                                 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                                 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                                 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+                return withUnsafeMutableBytes(of: &stackNode) { snRaw in withUnsafeMutableBytes(of: &stackDist) { sdRaw in
+                    let sn = snRaw.baseAddress!.assumingMemoryBound(to: Int32.self)
+                    let sd = sdRaw.baseAddress!.assumingMemoryBound(to: Double.self)
+                    var top = 1
+                    sn[0] = 0; sd[0] = 0
+                    while top > 0 {
+                        top -= 1
+                        let node = Int(sn[top])
+                        if count == k && sd[top] >= distances[k - 1] { continue }
+                        let l = Int(lb[node])
+                        if l < 0 {
+                            for r in Int(sb[node])..<Int(eb[node]) {
+                                let v = Distance.squaredEuclidean(q, p + r * d, d)
+                                if count == k && v >= distances[k - 1] { continue }
+                                var pos = count < k ? count : k - 1
+                                if count < k { count += 1 }
+                                while pos > 0 && distances[pos - 1] > v {
+                                    distances[pos] = distances[pos - 1]; indices[pos] = indices[pos - 1]; pos -= 1
+                                }
+                                distances[pos] = v; indices[pos] = ib[r]
+                            }
+                            continue
+                        }
+                        let rr = Int(rb[node])
+                        let dl = boxDistance(q, l, bx), dr = boxDistance(q, rr, bx)
+                        guard top + 2 <= 64 else { continue }
+                        // Push the farther child first so the nearer one is explored first.
+                        if dl <= dr {
+                            sn[top] = Int32(rr); sd[top] = dr; sn[top + 1] = Int32(l); sd[top + 1] = dl
+                        } else {
+                            sn[top] = Int32(l); sd[top] = dl; sn[top + 1] = Int32(rr); sd[top + 1] = dr
+                        }
+                        top += 2
+                    }
+                    return count
+                } }
+            } } } } }
         } }
-        return count
     }
 }
