@@ -345,6 +345,123 @@ smon_status smon_forecast_exogenous(const smon_config *cfg, const double *values
 /* ==== END FORECASTER ==== */
 
 /* ==== BEGIN CLUSTERER (issue 5) ==== */
+/*
+ * Adaptive clustering. A clusterer is fitted on a caller-owned row-major double matrix
+ * (n rows, d columns) with the algorithm and parameters of its config (keys clusterer.*:
+ * algorithm kmeans|minibatch|dbscan|gmm|spectral|agglomerative|stream, k (0: automatic),
+ * eps, min_samples, covariance, linkage, neighbors, standardize, pca_components, ...; see
+ * smon_config_describe). It then labels and scores new points, learns online per event
+ * (micro-clusters with decay), and reports drift, stability between refits and quality.
+ *
+ * Scores are calibrated to [0,1]: the fraction of training points less anomalous than the
+ * point (so about 1 % of data like the training data scores >= 0.99).
+ * Labels are cluster indices 0..k-1; -1 means noise (DBSCAN) or no cluster.
+ * Every matrix argument must hold n*d finite doubles; n*d above 2^31 is SMON_CAPACITY,
+ * NaN/Inf is SMON_INVALID_ARGUMENT, d = 0 or n = 0 is SMON_INVALID_ARGUMENT.
+ * Thread safety: every function may be called from several threads on one handle; calls on
+ * one handle are serialised by a lock (use one handle per thread for parallel work).
+ */
+typedef struct smon_clusterer smon_clusterer;
+
+/** Anomaly types of smon_cluster_detection.anomaly_type and smon_clusterer_update. */
+enum {
+    SMON_CLUSTER_NORMAL = 0,           /* not an anomaly */
+    SMON_CLUSTER_OUTLIER = 1,          /* far from every cluster */
+    SMON_CLUSTER_EMERGING = 2,         /* part of a new dense group far from the model's clusters */
+    SMON_CLUSTER_DRIFTED = 3           /* in a cluster whose recent members moved off its centre */
+};
+
+/** Quality, stability and drift figures of a clusterer (NaN where undefined). */
+typedef struct smon_cluster_metrics {
+    int32_t clusters;          /* clusters of the last fit */
+    int32_t noise;             /* points labelled -1 in the last fit */
+    int64_t points;            /* points of the last fit */
+    int32_t features;          /* input columns */
+    int32_t model_dim;         /* dimensions after standardisation / PCA */
+    double silhouette;         /* mean silhouette (sampled above clusterer.silhouette_sample points) */
+    double davies_bouldin;     /* Davies-Bouldin index (lower is better) */
+    double calinski_harabasz;  /* Calinski-Harabasz index (higher is better) */
+    double inertia;            /* sum of squared distances to cluster centres */
+    double bic;                /* Bayesian information criterion (gmm) */
+    double stability_ari;      /* adjusted Rand index between this fit and the previous model on the same data */
+    double stability_jaccard;  /* pair-counting Jaccard index, likewise */
+    double drift_statistic;    /* Page-Hinkley statistic on the online score stream */
+    int32_t drift_alarm;       /* 1 while the drift test is in alarm */
+    int32_t drift_alarms;      /* alarms raised since the last fit */
+} smon_cluster_metrics;
+
+/** The verdict on one event from smon_clusterer_detect. */
+typedef struct smon_cluster_detection {
+    int32_t is_anomaly;            /* 1 if the (context-adjusted) score crosses clusterer.anomaly_threshold */
+    int32_t anomaly_type;          /* SMON_CLUSTER_* */
+    double anomaly_score;          /* calibrated, [0,1] */
+    double business_impact_score;  /* score x impact weight x context sensitivity, [0,1] */
+    int32_t impact_category;       /* SMON_IMPACT_* of the service */
+    int32_t cluster;               /* assigned cluster, -1 if none */
+    int32_t drift_alarm;           /* 1 while the drift test is in alarm */
+    double cluster_drift;          /* recent shift of the assigned cluster / its scale */
+} smon_cluster_detection;
+
+/** Creates a clusterer from cfg (NULL: defaults) in *out. Free with smon_clusterer_free. */
+smon_status smon_clusterer_new(const smon_config *cfg, smon_clusterer **out);
+/** Releases a clusterer. NULL or an already freed handle is a no-op. */
+void smon_clusterer_free(smon_clusterer *c);
+/**
+ * Fits the configured algorithm on x (n x d, row-major, read during the call only) and
+ * replaces the model; the online state restarts in the new model's space. SMON_INVALID_ARGUMENT
+ * for k > n; duplicate points and zero-variance columns are fine.
+ */
+smon_status smon_clusterer_fit(smon_clusterer *c, const double *x, size_t n, size_t d);
+/**
+ * Labels and calibrated scores of x (n x d) against the fitted model, into caller arrays of
+ * n entries; either output may be NULL. SMON_STATE before fit; d must match the fit's.
+ */
+smon_status smon_clusterer_predict(smon_clusterer *c, const double *x, size_t n, size_t d,
+                                   int32_t *labels_out, double *scores_out);
+/** Calibrated anomaly scores only (scores_out: n doubles, required). */
+smon_status smon_clusterer_score(smon_clusterer *c, const double *x, size_t n, size_t d, double *scores_out);
+/**
+ * Online update, one event per row in order: each row is scored then learned. Works before
+ * any fit (online micro-clusters after clusterer.stream_warmup points; scores are 0 during
+ * the warm-up). Outputs (n entries each, any may be NULL): cluster label (before a fit: the
+ * micro-cluster id), calibrated score, SMON_CLUSTER_* type.
+ */
+smon_status smon_clusterer_update(smon_clusterer *c, const double *x, size_t n, size_t d,
+                                  int32_t *labels_out, double *scores_out, int32_t *types_out);
+/**
+ * One event with business context: learned online like smon_clusterer_update, then judged
+ * with the service's impact rule and the context sensitivity at ts_ms (peak hours,
+ * deployments). service may be NULL. out is required; if json_out is not NULL it receives
+ * the verdict with recommended actions as JSON (free with smon_free).
+ */
+smon_status smon_clusterer_detect(smon_clusterer *c, const double *x, size_t d, const char *service, int64_t ts_ms,
+                                  smon_cluster_detection *out, char **json_out);
+/** Quality, stability and drift figures into *out. */
+smon_status smon_clusterer_metrics(smon_clusterer *c, smon_cluster_metrics *out);
+/**
+ * Labels of the last fit into labels_out (capacity entries). *n_out (required) receives the
+ * count; with labels_out NULL only the count is reported. SMON_CAPACITY if capacity is too small.
+ */
+smon_status smon_clusterer_labels(smon_clusterer *c, int32_t *labels_out, size_t capacity, size_t *n_out);
+/**
+ * Cluster centres in input space, row-major k x d, into out (capacity doubles). *k_out and
+ * *d_out (required) receive the shape; with out NULL only the shape is reported. Before a
+ * fit: the online micro-cluster centres.
+ */
+smon_status smon_clusterer_centroids(smon_clusterer *c, double *out, size_t capacity, size_t *k_out, size_t *d_out);
+/**
+ * Agglomerative models only: the training labels with the dendrogram cut into k clusters
+ * (multi-scale), into labels_out (capacity >= training points). SMON_STATE for other models.
+ */
+smon_status smon_clusterer_cut(smon_clusterer *c, size_t k, int32_t *labels_out, size_t capacity);
+/** The whole state as a buffer (*data_out freed with smon_free, *size_out bytes). */
+smon_status smon_clusterer_snapshot(smon_clusterer *c, void **data_out, size_t *size_out);
+/** Replaces the state with a snapshot's; on error the clusterer is unchanged. */
+smon_status smon_clusterer_restore(smon_clusterer *c, const void *data, size_t size);
+/** Latency and throughput of the handle (points fitted, predicted and updated). */
+smon_status smon_clusterer_performance(smon_clusterer *c, smon_performance *out);
+/** Announces a deployment window of service (NULL or "*": all) for business weighting. */
+smon_status smon_clusterer_add_deployment(smon_clusterer *c, const char *service, int64_t start_ms, int64_t end_ms);
 /* ==== END CLUSTERER ==== */
 
 #ifdef __cplusplus
