@@ -227,6 +227,134 @@ void smon_detector_free(smon_detector *d);
 /* ==== END DETECTOR ==== */
 
 /* ==== BEGIN CLASSIFIER (issue 6) ==== */
+
+/*
+ * Intelligent alert classifier. For each alert: root-cause class, priority P1-P4 with a
+ * score, confidence, recommended team, false-positive probability, group (incident) id,
+ * suppression with a reason, SLA deadlines and risk, escalation timing. Online models over
+ * hashed features (message words, bigrams and character n-grams, categorical fields,
+ * value/threshold ratio, time of day, the fingerprint's own history) learn from feedback
+ * (smon_classifier_learn*); keyword rules and ownership rules from config serve the cold start.
+ *
+ * Threads: every function is thread-safe; calls on one handle are serialised by a mutex
+ * (classify updates the alert histories and groups). For throughput use one handle per
+ * thread, or the batch calls (one lock per batch).
+ * Strings in smon_alert are NUL-terminated and only read during the call; NULL means
+ * "missing". Text need not be valid UTF-8 (it is hashed as bytes); only the first
+ * classifier.max_text_bytes bytes of a message are read, so megabyte messages cost the same.
+ */
+typedef struct smon_classifier smon_classifier;
+
+/** One alert (the seed's AlertFeatures fields plus service, labels, fingerprint, status). */
+typedef struct smon_alert {
+    const char *alert_id;        /* optional; echoed in JSON outputs */
+    int64_t timestamp_ms;        /* ms since the epoch; <= 0: the newest time the handle has seen */
+    const char *source_system;   /* prometheus, datadog, synthetic-probe, ... */
+    const char *metric_name;     /* metric or alert rule name */
+    const char *alert_message;   /* free text */
+    const char *severity_raw;    /* critical, high, warning, low, info, P1..P4, ... */
+    const char *service_name;    /* the service concerned (else the labels' service=) */
+    const char *labels;          /* "key=value,key=value": team=/owner= (ownership), depends_on=a|b
+                                    (topology), cluster=/namespace= (context), maintenance=true */
+    const char *fingerprint;     /* optional; NULL: derived from metric, service and labels */
+    double current_value;        /* NaN: unknown */
+    double threshold_violated;   /* NaN: unknown */
+    int32_t resolved;            /* 0: firing; 1: a resolved notification of an earlier alert */
+} smon_alert;
+
+/** What an operator learned about an alert afterwards. Unknown parts: NULL / -1 / 0 / NaN. */
+typedef struct smon_alert_feedback {
+    const char *true_class;      /* root-cause class; a new name is added (up to classifier.max_classes) */
+    const char *resolved_by;     /* the team that resolved it; new names are added (classifier.max_teams) */
+    int32_t false_positive;      /* 1 yes, 0 no, -1 unknown */
+    int32_t priority;            /* 1..4 (P1..P4), 0 unknown */
+    double time_to_ack_s;        /* NaN: unknown */
+    double time_to_resolve_s;    /* NaN: unknown */
+} smon_alert_feedback;
+
+/** Suppression reasons (smon_alert_result.suppress_reason). */
+enum {
+    SMON_SUPPRESS_NONE = 0,           /* surfaced */
+    SMON_SUPPRESS_DUPLICATE = 1,      /* its group already has a surfaced alert at least as urgent */
+    SMON_SUPPRESS_FALSE_POSITIVE = 2, /* false-positive probability >= classifier.fp_suppress_threshold */
+    SMON_SUPPRESS_FLAPPING = 3,       /* the fingerprint keeps firing and resolving */
+    SMON_SUPPRESS_MAINTENANCE = 4,    /* maintenance window of the service (or maintenance=true label) */
+    SMON_SUPPRESS_DEPLOYMENT = 5,     /* low priority during a deployment of the service */
+    SMON_SUPPRESS_RESOLVED = 6        /* a resolved notification: history updated, nothing to page */
+};
+/* An alert the model rates real (false-positive probability < classifier.real_threshold) is
+   never suppressed while its group has no surfaced alert. */
+
+/** The decisions about one alert, in a caller-owned struct. */
+typedef struct smon_alert_result {
+    int32_t alert_class;               /* class index: smon_classifier_label_name(h, 0, index, ...) */
+    int32_t priority;                  /* 1 (P1, most urgent) .. 4 */
+    double priority_score;             /* [0,1], higher is more urgent */
+    double confidence;                 /* [0,1], of the class */
+    int32_t team;                      /* team index: smon_classifier_label_name(h, 1, index, ...) */
+    double false_positive_probability; /* [0,1] */
+    uint64_t group_id;                 /* group (incident) id, >= 1 */
+    int32_t new_group;                 /* 1 if this alert opened the group */
+    int32_t suppressed;                /* 1 suppressed, 0 surfaced */
+    int32_t suppress_reason;           /* SMON_SUPPRESS_* */
+    int32_t impact_category;           /* SMON_IMPACT_* from context.impact_rules */
+    int32_t sla_at_risk;               /* 1 if the team's learned ack time makes the target unlikely */
+    int64_t ack_deadline_ms;           /* timestamp + ack target of the priority */
+    int64_t resolve_deadline_ms;       /* timestamp + resolve target of the priority */
+    int32_t escalation_levels;         /* 3 (on-call, secondary, incident commander) or 2 (on-call, lead) */
+    double escalation_after_min[3];    /* minutes after the alert each level is paged ([0] = 0) */
+} smon_alert_result;
+
+/** Creates a classifier (cfg NULL: defaults; cfg is copied). Free with smon_classifier_free. */
+smon_status smon_classifier_new(const smon_config *cfg, smon_classifier **out);
+/** Releases a classifier. NULL is a no-op; a freed handle is detected by later calls. */
+void smon_classifier_free(smon_classifier *h);
+
+/** Classifies one alert into *out (hot path: no allocation once warm). Updates the alert's
+    history, its group and the counters. */
+smon_status smon_classifier_classify(smon_classifier *h, const smon_alert *alert, smon_alert_result *out);
+/** Classifies alerts[0..n) in order into out[0..n) (caller-owned, n entries). n in 1..2^26.
+    A NULL alerts/out is SMON_NULL_POINTER; nothing is classified then. */
+smon_status smon_classifier_classify_batch(smon_classifier *h, const smon_alert *alerts, size_t n, smon_alert_result *out);
+/**
+ * Classifies the alerts of a JSON text: one AlertFeatures object (the smon classify line
+ * format), an array of them, or a Prometheus Alertmanager webhook payload (version 4).
+ * *json_out receives a JSON array with one result object per alert (the CLI's fields);
+ * free it with smon_free. Malformed JSON: SMON_INVALID_ARGUMENT, nothing classified.
+ */
+smon_status smon_classifier_classify_json(smon_classifier *h, const char *json, char **json_out);
+
+/** Learns from feedback about one alert (classified before or not). */
+smon_status smon_classifier_learn(smon_classifier *h, const smon_alert *alert, const smon_alert_feedback *feedback);
+/** Learns from n alerts and their feedback (parallel arrays of n entries). */
+smon_status smon_classifier_learn_batch(smon_classifier *h, const smon_alert *alerts, const smon_alert_feedback *feedback, size_t n);
+/** Learns from JSON: objects (or an array) with the alert fields and label_class, label_team,
+    label_false_positive, label_priority, time_to_ack_s, time_to_resolve_s. */
+smon_status smon_classifier_learn_json(smon_classifier *h, const char *json);
+
+/** Why the classifier decides what it does for `alert`, as JSON (class and team
+    probabilities, top features, history, priority components, context), without changing
+    any state. *json_out is freed with smon_free. */
+smon_status smon_classifier_explain(smon_classifier *h, const smon_alert *alert, char **json_out);
+/** Counters as JSON: classified, suppressed by reason, groups, feedback, SLA per priority
+    (targets, surfaced, at risk, breaches), class and team names. Freed with smon_free. */
+smon_status smon_classifier_stats(smon_classifier *h, char **json_out);
+/** Copies the name of class (kind 0) or team (kind 1) `index` into buf (NUL-terminated,
+    truncated to buflen). SMON_NOT_FOUND for an unknown index. */
+smon_status smon_classifier_label_name(smon_classifier *h, int kind, int32_t index, char *buf, size_t buflen);
+/** Announces a maintenance window (service NULL or "*": all services). */
+smon_status smon_classifier_add_maintenance(smon_classifier *h, const char *service, int64_t start_ms, int64_t end_ms);
+
+/** The whole state as a snapshot in *data (freed with smon_free) of *size bytes. */
+smon_status smon_classifier_snapshot(smon_classifier *h, void **data, size_t *size);
+/** Replaces the state with a snapshot's (same hash_bits/max_classes/max_teams/max_fingerprints);
+    on error the classifier is unchanged. */
+smon_status smon_classifier_restore(smon_classifier *h, const void *data, size_t size);
+/** Latency and throughput of this handle's classify/learn calls. */
+smon_status smon_classifier_performance(smon_classifier *h, smon_performance *out);
+/** Announces a deployment window of a service (NULL or "*": all) for context rules. */
+smon_status smon_classifier_add_deployment(smon_classifier *h, const char *service, int64_t start_ms, int64_t end_ms);
+
 /* ==== END CLASSIFIER ==== */
 
 /* ==== BEGIN FORECASTER (issue 4) ==== */
