@@ -92,36 +92,34 @@ public struct ClusterDetection: Sendable, Equatable {
     }
 }
 
-/// Page–Hinkley test for an upward shift of the calibrated score's mean (0.5 on data like
-/// the training data).
-public struct PageHinkley: Sendable, Equatable {
+/// Drift monitor on the stream of anomaly scores: the shared one-sided Page-Hinkley test on
+/// `score - 0.5`, with the alarm bookkeeping the clusterer reports.
+public struct ScoreDriftMonitor: Sendable, Equatable {
+    /// The test's statistics.
+    public var test = PageHinkley()
     /// Allowed slack above the reference mean.
     public var delta = 0.05
     /// Alarm threshold.
     public var threshold: Double
-    /// Cumulative sum and its minimum.
-    public var sum = 0.0, minimum = 0.0
     /// Alarms raised so far.
     public var alarms = 0
     /// Whether the last update was in alarm.
     public var inAlarm = false
 
-    /// A test with the given threshold.
+    /// A monitor with the given threshold.
     public init(threshold: Double) { self.threshold = threshold }
 
-    /// Adds one score; returns whether the test is in alarm.
+    /// Adds one score; returns whether the monitor is in alarm.
     public mutating func add(_ score: Double) -> Bool {
-        sum += score - 0.5 - delta
-        if sum < minimum { minimum = sum }
-        let alarm = sum - minimum > threshold
+        let alarm = test.updateUpward(score - 0.5, delta: delta, lambda: threshold)
         if alarm && !inAlarm { alarms += 1 }
         inAlarm = alarm
         return alarm
     }
 
     /// Current statistic.
-    public var statistic: Double { sum - minimum }
+    public var statistic: Double { test.up }
 
     /// Restarts after a refit.
-    public mutating func reset() { sum = 0; minimum = 0; inAlarm = false }
+    public mutating func reset() { test.reset(); inAlarm = false }
 }

@@ -13,14 +13,14 @@ struct ClusterState {
     var warmup: [Double] = []
     var inputDim = 0
     var rolling = RollingCalibration()
-    var ph: PageHinkley
+    var ph: ScoreDriftMonitor
     /// Exponentially weighted recent centre of each model cluster (model space).
     var recent: [Double] = []
     var rng: Xoshiro256
     var scratchA: [Double] = [], scratchB: [Double] = []
 
     init(params: ClusterParams) {
-        ph = PageHinkley(threshold: params.driftThreshold)
+        ph = ScoreDriftMonitor(threshold: params.driftThreshold)
         rng = Xoshiro256(seed: params.seed)
     }
 
@@ -222,7 +222,7 @@ extension ClusterState {
         w.write(stream != nil); if let s = stream { w.write(s) }
         w.write(streamTransform != nil); if let t = streamTransform { w.write(t) }
         w.write(warmup); w.write(UInt64(inputDim)); w.write(rolling)
-        w.write(ph.sum); w.write(ph.minimum); w.write(Int64(ph.alarms)); w.write(ph.inAlarm)
+        w.write(ph.test.up); w.write(Int64(ph.alarms)); w.write(ph.inAlarm)
         w.write(recent); w.write(rng)
     }
 
@@ -244,7 +244,7 @@ extension ClusterState {
         guard dim <= 1 << 20 else { throw SMONError.corrupt("bad dimension") }
         inputDim = Int(dim)
         rolling = try r.read()
-        ph.sum = try r.read(); ph.minimum = try r.read()
+        ph.test.up = try r.read()
         let alarms: Int64 = try r.read()
         ph.alarms = Int(Swift.max(0, alarms)); ph.inAlarm = try r.read()
         recent = try r.read(); rng = try r.read()
