@@ -1,6 +1,7 @@
 /* Forecaster C ABI: normal use and bad input to every exported forecaster function. */
 #include "smon_test.h"
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #define N 480
@@ -16,7 +17,51 @@ static int all_finite(const double *a, size_t n) {
     return 1;
 }
 
+/* Threads sharing one handle: each streams its own series and one shared series, and forecasts. */
+typedef struct { smon_forecaster *f; uint32_t own, shared; int index; int failures; } worker_arg;
+
+static void *worker(void *p) {
+    worker_arg *a = (worker_arg *)p;
+    double m[24], l[24], h[24];
+    for (int t = 0; t < 400; t++) {
+        if (smon_forecaster_observe(a->f, a->own, (int64_t)t * HOUR, series_value(t + a->index)) != SMON_OK) a->failures++;
+        /* the shared series: timestamps from several threads may arrive out of order -> a clean error, never corruption */
+        smon_status s = smon_forecaster_observe(a->f, a->shared, (int64_t)(t * 4 + a->index) * HOUR, series_value(t));
+        if (s != SMON_OK && s != SMON_INVALID_ARGUMENT) a->failures++;
+        if (t % 50 == 49) {
+            if (smon_forecaster_forecast(a->f, a->own, 24, 0.9, m, l, h) != SMON_OK || !all_finite(m, 24)) a->failures++;
+            if (smon_forecaster_forecast(a->f, a->shared, 24, 0.9, m, l, h) != SMON_OK || !all_finite(m, 24)) a->failures++;
+        }
+    }
+    return NULL;
+}
+
+static void threads_test(void) {
+    smon_forecaster *f = NULL;
+    EXPECT_OK(smon_forecaster_new(NULL, &f));
+    uint32_t shared;
+    EXPECT_OK(smon_forecaster_series(f, "shared", &shared));
+    pthread_t th[4];
+    worker_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "own{t=\"%d\"}", i);
+        args[i].f = f; args[i].shared = shared; args[i].index = i; args[i].failures = 0;
+        EXPECT_OK(smon_forecaster_series(f, key, &args[i].own));
+        EXPECT(pthread_create(&th[i], NULL, worker, &args[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        EXPECT(args[i].failures == 0);
+        smon_forecast_info info;
+        EXPECT_OK(smon_forecaster_info(f, args[i].own, &info));
+        EXPECT(info.points == 400);
+    }
+    smon_forecaster_free(f);
+}
+
 int main(void) {
+    threads_test();
     double y[N];
     for (int t = 0; t < N; t++) y[t] = series_value(t);
     double mean[H], lo[H], hi[H];

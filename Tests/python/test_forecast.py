@@ -161,3 +161,25 @@ def test_predict_metric_rising_series_is_risky():
     assert r.time_to_breach is not None
     with pytest.raises(_native.InvalidArgumentError):
         engine.predict_metric(PredictionInput("x", now, [], None), PredictionType.TRAFFIC)
+
+
+def test_predict_metric_with_exogenous_inputs():
+    engine = PredictiveAnalyticsEngine()
+    now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
+    n = 400
+    rng = np.random.default_rng(3)
+    deploy = (np.arange(n) % 23 == 0).astype(float)
+    traffic = rng.normal(0, 1, n)
+    base = seasonal(n)
+    vals = base + 20 * deploy
+    hist = [(now - dt.timedelta(hours=n - i), float(vals[i])) for i in range(n)]
+    fut_deploy = [0.0] * 10 + [1.0]
+    r = engine.predict_metric(PredictionInput("latency_ms", now, hist, None, "api",
+                                              exogenous={"deployment": deploy, "traffic": traffic},
+                                              exogenous_future={"deployment": fut_deploy}),
+                              PredictionType.PERFORMANCE, PredictionHorizon.LONG)
+    assert set(r.feature_importance) == {"deployment", "traffic"}
+    assert r.feature_importance["deployment"] > 0.7
+    assert r.horizon_steps == 24 and r.forecast[10] > r.forecast[9] + 8
+    with pytest.raises(_native.InvalidArgumentError):
+        engine.predict_metric(PredictionInput("latency_ms", now, hist, None, "api", exogenous={"x": [1.0, 2.0]}))

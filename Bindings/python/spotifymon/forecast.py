@@ -8,6 +8,9 @@ plus numpy batch calls.
                                    PredictionType.CAPACITY, PredictionHorizon.MEDIUM)
     result.predicted_value, result.confidence_interval, result.risk_level.value, result.business_impact_score
 
+`PredictionInput.exogenous` / `exogenous_future` (name -> values) add exogenous inputs; the result then
+carries `feature_importance` (name -> share of the explained variation).
+
 Batch: `forecast_array(values, horizon)`, `forecast_batch(list_of_arrays, horizon)` (one native call
 for all series), `forecast_exogenous(values, x, x_future, horizon)`, and the streaming `Forecaster`
 handle (`series`, `observe`, `observe_batch`, `forecast`, `breach`, `info`, `model`).
@@ -272,6 +275,11 @@ class PredictionInput:
     threshold: Optional[float] = None
     breach_above: bool = True
     labels: Dict[str, str] = field(default_factory=dict)
+    #: Exogenous inputs (other metrics, event indicators such as deployments, business data):
+    #: name -> values aligned with historical_values (plus current_value when given).
+    exogenous: Dict[str, Sequence[float]] = field(default_factory=dict)
+    #: Their known/planned future values per horizon step (missing steps hold the last value).
+    exogenous_future: Dict[str, Sequence[float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -294,6 +302,8 @@ class PredictionResult:
     horizon_steps: int
     step_seconds: float
     model: Dict = field(default_factory=dict)
+    #: With exogenous inputs: each input's share of the explained variation (sums to 1, or all 0).
+    feature_importance: Dict[str, float] = field(default_factory=dict)
 
 
 def _ms(t) -> int:
@@ -373,6 +383,9 @@ class PredictiveAnalyticsEngine:
         mean, lo, hi = self.forecaster.forecast(sid, steps, self.level)
         hist = np.array([float(v) for _, v in inp.historical_values if math.isfinite(float(v))] or [float(inp.current_value)])
         thr = inp.threshold if inp.threshold is not None else self._default_threshold(prediction_type, hist, inp.metric_name)
+        importance: Dict[str, float] = {}
+        if inp.exogenous:
+            mean, lo, hi, importance = self._with_exogenous(inp, steps, mean, lo, hi)
         b = self.forecaster.breach(sid, thr, steps, above=inp.breach_above)
         ttb = _dt.timedelta(milliseconds=b["expected_ms"]) if b["probability"] > 0 and b["expected_ms"] > 0 else None
         return PredictionResult(
@@ -381,7 +394,27 @@ class PredictiveAnalyticsEngine:
             confidence_level=self.level, forecast=mean.tolist(), lower=lo.tolist(), upper=hi.tolist(),
             threshold=float(thr), breach_probability=float(b["probability"]), time_to_breach=ttb,
             risk_level=_RISK[max(0, min(4, b["risk_level"]))], business_impact_score=float(b["business_impact"]),
-            horizon_steps=steps, step_seconds=step_ms / 1000.0)
+            horizon_steps=steps, step_seconds=step_ms / 1000.0, feature_importance=importance)
+
+    def _with_exogenous(self, inp: PredictionInput, steps: int, mean, lo, hi):
+        """Forecast of the input's own history with its exogenous inputs (one-shot fit)."""
+        pts = [(_ms(t), float(v)) for t, v in inp.historical_values]
+        if inp.current_value is not None:
+            pts.append((_ms(inp.timestamp), float(inp.current_value)))
+        order = sorted(range(len(pts)), key=lambda k: pts[k][0])
+        y = np.array([pts[k][1] for k in order])
+        names = list(inp.exogenous)
+        cols, fut = [], []
+        for name in names:
+            x = np.asarray(inp.exogenous[name], dtype=float).ravel()
+            if x.size != len(pts):
+                raise InvalidArgumentError(f"exogenous input {name!r} has {x.size} values, the history {len(pts)}", 1)
+            cols.append(x[order])
+            f = np.asarray(inp.exogenous_future.get(name, []), dtype=float).ravel()[:steps]
+            hold = f[-1] if f.size else x[order][-1]
+            fut.append(np.concatenate([f, np.full(steps - f.size, hold)]))
+        m, l, h, imp = forecast_exogenous(y, np.column_stack(cols), np.column_stack(fut), steps, level=self.level)
+        return m, l, h, {n: float(v) for n, v in zip(names, imp)}
 
     def model(self, prediction_input: PredictionInput) -> dict:
         """The fitted model of the input's series."""
