@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
         print("spotifymon \(LibraryVersion.string) — in-process benchmarks, one thread\n")
         print("engine     operation                                   result")
         for (engine, op, result) in try anomaly(scale) + alerts(scale) + forecast(scale) + cluster(scale) {
-            print("\(engine.rightPadded(10)) \(op.rightPadded(43)) \(result)")
+            print("\(engine.rightPadded(10)) \(op.rightPadded(48)) \(result)")
         }
     }
 

@@ -83,3 +83,11 @@ def test_pip_installable(tmp_path):
                        cwd=tmp_path, capture_output=True, text=True, env=dict(os.environ))
     assert r.returncode == 0, r.stderr
     assert "0.1.0" in r.stdout and str(venv) in r.stdout
+
+
+def test_seed_names_at_top_level():
+    for name in ("RealTimeAnomalyDetector", "MetricData", "IntelligentAlertClassifier", "AlertFeatures",
+                 "PredictiveAnalyticsEngine", "PredictionInput", "PredictionType", "PredictionHorizon",
+                 "AdaptiveClusteringSystem", "ClusteringInput"):
+        assert hasattr(spotifymon, name), name
+    assert len(set(spotifymon.__all__)) == len(spotifymon.__all__)
