@@ -196,20 +196,23 @@ def score_results(results_dir, nab_dir=DEFAULT_NAB, corpus=None, profiles=None):
     return out
 
 
-def run_smon_corpus(smon, nab_dir, out_dir, jobs=2):
-    """Run `smon detect` over every corpus file into out_dir/<category>/<file>.csv."""
+def run_smon_corpus(smon, nab_dir, out_dir, jobs=2, overrides=(), quiet=False):
+    """Run `smon detect` over every corpus file into out_dir/<category>/<file>.csv
+    (`overrides`: KEY=VALUE config settings passed as --set, the same for every file)."""
     rels = [rel for rel, _, _ in load_corpus(nab_dir)]
 
     def one(rel):
         dst = os.path.join(out_dir, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         with open(dst, "w") as f:
-            run_smon(smon, ["detect", os.path.join(nab_dir, "data", rel)], stdout=f)
+            extra = [a for kv in overrides for a in ("--set", kv)]
+            run_smon(smon, ["detect", os.path.join(nab_dir, "data", rel), *extra], stdout=f)
         return rel
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for k, rel in enumerate(pool.map(one, rels), 1):
-            print(f"[{k}/{len(rels)}] {rel}", file=sys.stderr)
+            if not quiet:
+                print(f"[{k}/{len(rels)}] {rel}", file=sys.stderr)
 
 
 def print_report(res, per_file=False):
@@ -238,10 +241,13 @@ def main(argv=None):
                     help="smon binary (relative to repo root unless absolute)")
     ap.add_argument("--jobs", type=int, default=2, help="parallel smon processes (default 2)")
     ap.add_argument("--per-file", action="store_true", help="also print per-file raw scores")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="config override passed to every `smon detect` run (one config for the whole corpus)")
+    ap.add_argument("--quiet", action="store_true", help="no per-file progress lines")
     ap.add_argument("--json", metavar="FILE", help="also write the summary as JSON")
     a = ap.parse_args(argv)
     if a.run_smon:
-        run_smon_corpus(find_smon(a.smon), a.nab, a.run_smon, a.jobs)
+        run_smon_corpus(find_smon(a.smon), a.nab, a.run_smon, a.jobs, a.set, a.quiet)
         a.results = a.run_smon
     if not a.results:
         ap.error("give a results directory or --run-smon OUT_DIR")

@@ -145,6 +145,85 @@ enum {
 };
 
 /* ==== BEGIN DETECTOR (issue 3) ==== */
+/* ---------------------------------------------------------------------------------- */
+/* Real-time anomaly detector                                                          */
+/* ---------------------------------------------------------------------------------- */
+/*
+ * One smon_detector holds the streaming state of up to `series.max` series (about 2 KiB
+ * each). Series are named once by a Prometheus-style key (`metric{tag="v",...}`) and then
+ * addressed by the small integer id smon_detector_series() returns. Each observation is
+ * scored from the series' past only (causal), then learned. Config keys: `detector.*`
+ * (members, threshold, warmup, likelihood windows, drift, actions...), `context.*`
+ * (peak hours, deployments, impact rules), `series.max`, `threads.shards`, `seed`.
+ * All functions are thread-safe; one handle may be shared by many threads.
+ */
+typedef struct smon_detector smon_detector;
+
+/** Drift flags of smon_anomaly.drift. */
+enum {
+    SMON_DRIFT_NONE = 0,
+    SMON_DRIFT_PAGE_HINKLEY = 1, /* Page-Hinkley change in the residual mean */
+    SMON_DRIFT_ADWIN = 2         /* ADWIN change in the standardised level */
+};
+
+/** The result of one observation (caller-owned; filled by observe / observe_batch). */
+typedef struct smon_anomaly {
+    double score;              /* calibrated anomaly score in [0, 1] */
+    int32_t is_anomaly;        /* 1 if score reached the threshold (peak/deployment adjusted) */
+    int32_t severity;          /* SMON_SEVERITY_NONE (0) .. SMON_SEVERITY_CRITICAL (4); 0 if not an anomaly */
+    double raw_score;          /* ensemble score before calibration, [0, 1] */
+    double expected;           /* expected value (baseline) */
+    double expected_low;       /* plausible range, low end */
+    double expected_high;      /* plausible range, high end */
+    double impact_score;       /* business impact in [0, 1] (0 if not an anomaly) */
+    int32_t impact_category;   /* SMON_IMPACT_* of the series (from context.impact_rules) */
+    int32_t drift;             /* SMON_DRIFT_* flags: a concept drift was detected at this point */
+    uint32_t series_id;        /* the series observed */
+    uint32_t group_id;         /* correlation group of an anomaly (0: none); see smon_detector_correlations */
+} smon_anomaly;
+
+/** Creates a detector from cfg (NULL: all defaults) in *out. Free with smon_detector_free. */
+smon_status smon_detector_new(const smon_config *cfg, smon_detector **out);
+/**
+ * The id of the series named key (Prometheus form, UTF-8, at most 4096 bytes), registering
+ * it on first use (SMON_CAPACITY past series.max). The same key (tags in any order) always
+ * gives the same id. key is read during the call only.
+ */
+smon_status smon_detector_series(smon_detector *d, const char *key, uint32_t *id_out);
+/**
+ * Scores one point of series id at ts_ms and learns from it; the result goes to *out.
+ * SMON_NOT_FOUND for an unregistered id, SMON_INVALID_ARGUMENT for a NaN/Inf value (the
+ * series state is left untouched). Values beyond +-1e100 are clamped. Out-of-order or
+ * repeated timestamps are accepted and processed in call order.
+ */
+smon_status smon_detector_observe(smon_detector *d, uint32_t id, int64_t ts_ms, double value, smon_anomaly *out);
+/**
+ * Scores n points (parallel caller-owned arrays of n entries) in order, one result per
+ * point into out[0..n-1]. Every input is validated first: on error nothing is applied.
+ * 1 <= n <= 2^28.
+ */
+smon_status smon_detector_observe_batch(smon_detector *d, size_t n, const uint32_t *ids, const int64_t *ts_ms,
+                                        const double *values, smon_anomaly *out);
+/**
+ * JSON explaining the last observation of series id: member scores and which fired,
+ * expected range, deviation, drift, business impact, correlated series with the leading
+ * one, metric kind and recommended actions. *json_out is freed with smon_free.
+ */
+smon_status smon_detector_explain(smon_detector *d, uint32_t id, char **json_out);
+/** JSON array of the recent correlation groups {group_id, leading_series, series[]}; free with smon_free. */
+smon_status smon_detector_correlations(smon_detector *d, char **json_out);
+/** Number of registered series in *count_out. */
+smon_status smon_detector_series_count(smon_detector *d, size_t *count_out);
+/** The whole detector state as a buffer in *data_out (*size_out bytes); free with smon_free. */
+smon_status smon_detector_snapshot(smon_detector *d, void **data_out, size_t *size_out);
+/** Replaces the state with a snapshot's (same detector.members config); on error nothing changes. */
+smon_status smon_detector_restore(smon_detector *d, const void *data, size_t size);
+/** Latency and throughput of this handle's observe calls. */
+smon_status smon_detector_performance(smon_detector *d, smon_performance *out);
+/** Announces a deployment window of service (NULL or "*": every service); series tagged service="..." get more sensitive. */
+smon_status smon_detector_add_deployment(smon_detector *d, const char *service, int64_t start_ms, int64_t end_ms);
+/** Releases a detector. NULL or an already freed handle is a no-op. */
+void smon_detector_free(smon_detector *d);
 /* ==== END DETECTOR ==== */
 
 /* ==== BEGIN CLASSIFIER (issue 6) ==== */
@@ -279,9 +358,238 @@ smon_status smon_classifier_add_deployment(smon_classifier *h, const char *servi
 /* ==== END CLASSIFIER ==== */
 
 /* ==== BEGIN FORECASTER (issue 4) ==== */
+/*
+ * Forecaster: automatic multi-horizon forecasts with calibrated prediction intervals.
+ *
+ * Models: seasonal naive, ETS (A/M error, N/A/Ad trend, N/A/M season) by maximum likelihood,
+ * Theta and damped ETS on seasonally adjusted data, MSTL-style daily+weekly decomposition,
+ * robust linear trend. Each series is fitted automatically: season detected (or
+ * forecaster.season), every suitable family scored by rolling-origin validation on the end
+ * of the history, the best k combined (median by default), intervals calibrated from the
+ * ensemble's own backtest errors (empirical/conformal, any level).
+ *
+ * Streaming: a handle keeps per-series state (history ring, fitted model updated online
+ * with each point, CUSUM drift monitor that triggers re-selection, scheduled refits).
+ * Fits happen inside observe calls when scheduled (a few ms for 1000 points); forecasts
+ * from a fitted model take microseconds.
+ *
+ * Levels are fractions in (0, 1), e.g. 0.95. Horizons are counts of sampling steps, at
+ * most 1000000 (100000 for breach estimates). Output arrays are caller-owned and must
+ * hold `horizon` doubles (n_series * horizon for smon_forecast_arrays); outputs are
+ * always finite. Series with no negative value get non-negative forecasts and bounds.
+ * Thread safety: every function is thread-safe; calls on one series serialise on its
+ * shard lock.
+ */
+typedef struct smon_forecaster smon_forecaster;
+
+/** Breach risk of a series for a threshold within a horizon. */
+typedef struct smon_breach {
+    double probability;       /* P(the series crosses the threshold at least once within the horizon) */
+    double expected_steps;    /* expected first-crossing step given a crossing (1-based); 0 if none */
+    int64_t expected_ms;      /* expected_steps x the sampling step, ms after the last point; 0 if unknown */
+    int32_t mean_cross_step;  /* first step where the point forecast itself crosses; 0 if it never does */
+    int32_t risk_level;       /* SMON_SEVERITY_NONE ... SMON_SEVERITY_CRITICAL */
+    double business_impact;   /* 0..1: impact weight (context.impact_rules) x probability x peak/deployment sensitivity */
+} smon_breach;
+
+/** Facts about one series of a forecaster. */
+typedef struct smon_forecast_info {
+    uint64_t points;          /* points absorbed (observed + imputed into gaps) */
+    int64_t step_ms;          /* sampling step inferred from the timestamps; 0 if unknown */
+    int64_t last_ts_ms;       /* last timestamp; 0 before the first point */
+    uint32_t period;          /* seasonal period of the current model (1: none; 0: no model yet) */
+    uint32_t members;         /* models combined in the current ensemble */
+    uint32_t fits;            /* model selections so far */
+    uint32_t drift_refits;    /* of which triggered by detected drift */
+} smon_forecast_info;
+
+/** Creates a forecaster (cfg may be NULL: defaults; it is copied) in *out. Free with smon_forecaster_free. */
+smon_status smon_forecaster_new(const smon_config *cfg, smon_forecaster **out);
+/** Releases a forecaster. NULL or an already freed handle is a no-op. Not concurrent with other calls on it. */
+void smon_forecaster_free(smon_forecaster *f);
+/** The id of a series key (`metric{tag="v",...}`), created on first use. key is read during the call. */
+smon_status smon_forecaster_series(smon_forecaster *f, const char *key, uint32_t *id_out);
+/**
+ * Absorbs one point. Timestamps of a series must increase; the sampling step is inferred,
+ * missing steps are imputed from the model (up to forecaster.max_gap, else the series
+ * restarts). value must be finite (SMON_INVALID_ARGUMENT otherwise). May refit (ms).
+ */
+smon_status smon_forecaster_observe(smon_forecaster *f, uint32_t id, int64_t ts_ms, double value);
+/** Absorbs n points (parallel arrays) in order; stops at the first bad row (earlier rows are kept; the message names the row). */
+smon_status smon_forecaster_observe_batch(smon_forecaster *f, const uint32_t *ids, const int64_t *ts_ms,
+                                          const double *values, size_t n);
+/**
+ * Forecast of series id for steps 1..horizon after its last point: point forecast in mean,
+ * central interval at level in lo/hi (each array `horizon` doubles, caller-owned).
+ * SMON_STATE if the series has no point yet (the first forecast may fit a model).
+ */
+smon_status smon_forecaster_forecast(smon_forecaster *f, uint32_t id, size_t horizon, double level,
+                                     double *mean, double *lo, double *hi);
+/**
+ * Probability that series id crosses threshold (upward if above != 0, downward otherwise)
+ * within horizon steps, expected time to the crossing, risk level and business impact
+ * (by simulation of 400 paths from the calibrated error distribution; deterministic).
+ */
+smon_status smon_forecaster_breach(smon_forecaster *f, uint32_t id, double threshold, int above, size_t horizon,
+                                   smon_breach *out);
+/** Facts about series id into *out. */
+smon_status smon_forecaster_info(smon_forecaster *f, uint32_t id, smon_forecast_info *out);
+/** The series' model as JSON (members, parameters, validation scores, leaderboard); free *json_out with smon_free. */
+smon_status smon_forecaster_model_json(smon_forecaster *f, uint32_t id, char **json_out);
+/** Re-selects and refits series id now on its history. */
+smon_status smon_forecaster_refit(smon_forecaster *f, uint32_t id);
+/** The whole forecaster state (series, histories, models); free *data_out with smon_free. */
+smon_status smon_forecaster_snapshot(const smon_forecaster *f, void **data_out, size_t *size_out);
+/** Replaces the state with a snapshot's (SMON_CORRUPT on a bad one; the forecaster is then unchanged). */
+smon_status smon_forecaster_restore(smon_forecaster *f, const void *data, size_t size);
+/** Latency/throughput of observe and forecast calls. */
+smon_status smon_forecaster_performance(const smon_forecaster *f, smon_performance *out);
+/** Announces a deployment window of service (NULL or "*": all), for business impact. */
+smon_status smon_forecaster_add_deployment(smon_forecaster *f, const char *service, int64_t start_ms, int64_t end_ms);
+
+/**
+ * One shot: fits values[0..n) (NaN, Inf, |x| >= 1e300 = missing, interpolated) automatically and forecasts
+ * horizon steps at level. season 0 = detect. cfg may be NULL (forecaster.* keys apply).
+ * Reentrant; no state kept.
+ */
+smon_status smon_forecast_array(const smon_config *cfg, const double *values, size_t n, size_t season,
+                                size_t horizon, double level, double *mean, double *lo, double *hi);
+/**
+ * One shot over many series concatenated in values: series i is values[offsets[i] ..
+ * offsets[i+1]) (offsets has n_series + 1 entries, offsets[0] = 0, strictly increasing).
+ * Outputs are n_series x horizon, row-major. Fails as a whole on the first bad series.
+ */
+smon_status smon_forecast_arrays(const smon_config *cfg, const double *values, const size_t *offsets, size_t n_series,
+                                 size_t season, size_t horizon, double level, double *mean, double *lo, double *hi);
+/**
+ * One shot with k exogenous inputs: x is n x k row-major (inputs at the same times as
+ * values), x_future horizon x k (their known or planned future values, e.g. a deployment
+ * indicator). Writes the forecast and importance[k] (each input's share of the variation
+ * it explains, summing to 1, or all 0 when the inputs explain nothing).
+ */
+smon_status smon_forecast_exogenous(const smon_config *cfg, const double *values, size_t n, const double *x, size_t k,
+                                    const double *x_future, size_t season, size_t horizon, double level,
+                                    double *mean, double *lo, double *hi, double *importance);
 /* ==== END FORECASTER ==== */
 
 /* ==== BEGIN CLUSTERER (issue 5) ==== */
+/*
+ * Adaptive clustering. A clusterer is fitted on a caller-owned row-major double matrix
+ * (n rows, d columns) with the algorithm and parameters of its config (keys clusterer.*:
+ * algorithm kmeans|minibatch|dbscan|gmm|spectral|agglomerative|stream, k (0: automatic),
+ * eps, min_samples, covariance, linkage, neighbors, standardize, pca_components, ...; see
+ * smon_config_describe). It then labels and scores new points, learns online per event
+ * (micro-clusters with decay), and reports drift, stability between refits and quality.
+ *
+ * Scores are calibrated to [0,1]: the fraction of training points less anomalous than the
+ * point (so about 1 % of data like the training data scores >= 0.99).
+ * Labels are cluster indices 0..k-1; -1 means noise (DBSCAN) or no cluster.
+ * Every matrix argument must hold n*d finite doubles; n*d above 2^31 is SMON_CAPACITY,
+ * NaN/Inf is SMON_INVALID_ARGUMENT, d = 0 or n = 0 is SMON_INVALID_ARGUMENT.
+ * Thread safety: every function may be called from several threads on one handle; calls on
+ * one handle are serialised by a lock (use one handle per thread for parallel work).
+ */
+typedef struct smon_clusterer smon_clusterer;
+
+/** Anomaly types of smon_cluster_detection.anomaly_type and smon_clusterer_update. */
+enum {
+    SMON_CLUSTER_NORMAL = 0,           /* not an anomaly */
+    SMON_CLUSTER_OUTLIER = 1,          /* far from every cluster */
+    SMON_CLUSTER_EMERGING = 2,         /* part of a new dense group far from the model's clusters */
+    SMON_CLUSTER_DRIFTED = 3           /* in a cluster whose recent members moved off its centre */
+};
+
+/** Quality, stability and drift figures of a clusterer (NaN where undefined). */
+typedef struct smon_cluster_metrics {
+    int32_t clusters;          /* clusters of the last fit */
+    int32_t noise;             /* points labelled -1 in the last fit */
+    int64_t points;            /* points of the last fit */
+    int32_t features;          /* input columns */
+    int32_t model_dim;         /* dimensions after standardisation / PCA */
+    double silhouette;         /* mean silhouette (sampled above clusterer.silhouette_sample points) */
+    double davies_bouldin;     /* Davies-Bouldin index (lower is better) */
+    double calinski_harabasz;  /* Calinski-Harabasz index (higher is better) */
+    double inertia;            /* sum of squared distances to cluster centres */
+    double bic;                /* Bayesian information criterion (gmm) */
+    double stability_ari;      /* adjusted Rand index between this fit and the previous model on the same data */
+    double stability_jaccard;  /* pair-counting Jaccard index, likewise */
+    double drift_statistic;    /* Page-Hinkley statistic on the online score stream */
+    int32_t drift_alarm;       /* 1 while the drift test is in alarm */
+    int32_t drift_alarms;      /* alarms raised since the last fit */
+} smon_cluster_metrics;
+
+/** The verdict on one event from smon_clusterer_detect. */
+typedef struct smon_cluster_detection {
+    int32_t is_anomaly;            /* 1 if the (context-adjusted) score crosses clusterer.anomaly_threshold */
+    int32_t anomaly_type;          /* SMON_CLUSTER_* */
+    double anomaly_score;          /* calibrated, [0,1] */
+    double business_impact_score;  /* score x impact weight x context sensitivity, [0,1] */
+    int32_t impact_category;       /* SMON_IMPACT_* of the service */
+    int32_t cluster;               /* assigned cluster, -1 if none */
+    int32_t drift_alarm;           /* 1 while the drift test is in alarm */
+    double cluster_drift;          /* recent shift of the assigned cluster / its scale */
+} smon_cluster_detection;
+
+/** Creates a clusterer from cfg (NULL: defaults) in *out. Free with smon_clusterer_free. */
+smon_status smon_clusterer_new(const smon_config *cfg, smon_clusterer **out);
+/** Releases a clusterer. NULL or an already freed handle is a no-op. */
+void smon_clusterer_free(smon_clusterer *c);
+/**
+ * Fits the configured algorithm on x (n x d, row-major, read during the call only) and
+ * replaces the model; the online state restarts in the new model's space. SMON_INVALID_ARGUMENT
+ * for k > n; duplicate points and zero-variance columns are fine.
+ */
+smon_status smon_clusterer_fit(smon_clusterer *c, const double *x, size_t n, size_t d);
+/**
+ * Labels and calibrated scores of x (n x d) against the fitted model, into caller arrays of
+ * n entries; either output may be NULL. SMON_STATE before fit; d must match the fit's.
+ */
+smon_status smon_clusterer_predict(smon_clusterer *c, const double *x, size_t n, size_t d,
+                                   int32_t *labels_out, double *scores_out);
+/** Calibrated anomaly scores only (scores_out: n doubles, required). */
+smon_status smon_clusterer_score(smon_clusterer *c, const double *x, size_t n, size_t d, double *scores_out);
+/**
+ * Online update, one event per row in order: each row is scored then learned. Works before
+ * any fit (online micro-clusters after clusterer.stream_warmup points; scores are 0 during
+ * the warm-up). Outputs (n entries each, any may be NULL): cluster label (before a fit: the
+ * micro-cluster id), calibrated score, SMON_CLUSTER_* type.
+ */
+smon_status smon_clusterer_update(smon_clusterer *c, const double *x, size_t n, size_t d,
+                                  int32_t *labels_out, double *scores_out, int32_t *types_out);
+/**
+ * One event with business context: learned online like smon_clusterer_update, then judged
+ * with the service's impact rule and the context sensitivity at ts_ms (peak hours,
+ * deployments). service may be NULL. out is required; if json_out is not NULL it receives
+ * the verdict with recommended actions as JSON (free with smon_free).
+ */
+smon_status smon_clusterer_detect(smon_clusterer *c, const double *x, size_t d, const char *service, int64_t ts_ms,
+                                  smon_cluster_detection *out, char **json_out);
+/** Quality, stability and drift figures into *out. */
+smon_status smon_clusterer_metrics(smon_clusterer *c, smon_cluster_metrics *out);
+/**
+ * Labels of the last fit into labels_out (capacity entries). *n_out (required) receives the
+ * count; with labels_out NULL only the count is reported. SMON_CAPACITY if capacity is too small.
+ */
+smon_status smon_clusterer_labels(smon_clusterer *c, int32_t *labels_out, size_t capacity, size_t *n_out);
+/**
+ * Cluster centres in input space, row-major k x d, into out (capacity doubles). *k_out and
+ * *d_out (required) receive the shape; with out NULL only the shape is reported. Before a
+ * fit: the online micro-cluster centres.
+ */
+smon_status smon_clusterer_centroids(smon_clusterer *c, double *out, size_t capacity, size_t *k_out, size_t *d_out);
+/**
+ * Agglomerative models only: the training labels with the dendrogram cut into k clusters
+ * (multi-scale), into labels_out (capacity >= training points). SMON_STATE for other models.
+ */
+smon_status smon_clusterer_cut(smon_clusterer *c, size_t k, int32_t *labels_out, size_t capacity);
+/** The whole state as a buffer (*data_out freed with smon_free, *size_out bytes). */
+smon_status smon_clusterer_snapshot(smon_clusterer *c, void **data_out, size_t *size_out);
+/** Replaces the state with a snapshot's; on error the clusterer is unchanged. */
+smon_status smon_clusterer_restore(smon_clusterer *c, const void *data, size_t size);
+/** Latency and throughput of the handle (points fitted, predicted and updated). */
+smon_status smon_clusterer_performance(smon_clusterer *c, smon_performance *out);
+/** Announces a deployment window of service (NULL or "*": all) for business weighting. */
+smon_status smon_clusterer_add_deployment(smon_clusterer *c, const char *service, int64_t start_ms, int64_t end_ms);
 /* ==== END CLUSTERER ==== */
 
 #ifdef __cplusplus

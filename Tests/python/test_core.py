@@ -69,7 +69,10 @@ def test_missing_library_is_a_clear_import_error():
 def test_pip_installable(tmp_path):
     """`pip install ./Bindings/python` works (into a throwaway venv sharing site-packages)."""
     import pathlib
-    root = pathlib.Path(_native.__file__).resolve().parents[1]
+    import shutil
+    root = tmp_path / "src"  # a copy, so the build leaves nothing in the source tree
+    shutil.copytree(pathlib.Path(_native.__file__).resolve().parents[1], root,
+                    ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "*.so"))
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     py = venv / "bin" / "python"
@@ -80,3 +83,11 @@ def test_pip_installable(tmp_path):
                        cwd=tmp_path, capture_output=True, text=True, env=dict(os.environ))
     assert r.returncode == 0, r.stderr
     assert "0.1.0" in r.stdout and str(venv) in r.stdout
+
+
+def test_seed_names_at_top_level():
+    for name in ("RealTimeAnomalyDetector", "MetricData", "IntelligentAlertClassifier", "AlertFeatures",
+                 "PredictiveAnalyticsEngine", "PredictionInput", "PredictionType", "PredictionHorizon",
+                 "AdaptiveClusteringSystem", "ClusteringInput"):
+        assert hasattr(spotifymon, name), name
+    assert len(set(spotifymon.__all__)) == len(spotifymon.__all__)

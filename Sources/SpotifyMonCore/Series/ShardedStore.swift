@@ -41,7 +41,10 @@ public final class ShardedStore<State>: @unchecked Sendable {
 
     @usableFromInline
     func grow(_ shard: Shard, to slot: Int, shardIndex: Int) {
-        shard.states.reserveCapacity(Swift.max(slot + 1, shard.states.count * 2))
+        // Grow geometrically (reserving count*2 on every call would reallocate on every new id).
+        if shard.states.capacity <= slot {
+            shard.states.reserveCapacity(Swift.max(slot + 1, shard.states.capacity * 2))
+        }
         while shard.states.count <= slot {
             let id = UInt32(shard.states.count << shift | shardIndex)
             shard.states.append(makeState(id))

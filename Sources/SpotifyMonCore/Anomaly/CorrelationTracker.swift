@@ -1,0 +1,74 @@
+/// Groups anomalies that co-occur across related series (same `service` or `host` tag, or
+/// the same metric) within a time span, and names the group's leading series (the one whose
+/// anomaly came first). Touched only when a point is anomalous, under its own lock.
+public final class CorrelationTracker: @unchecked Sendable {
+    /// One remembered anomaly.
+    struct Event { var series: UInt32; var ts: Int64; var group: UInt32; var keys: (UInt64, UInt64, UInt64) }
+    /// A group: its leader and members (bounded).
+    public struct Group: Sendable {
+        /// Group id.
+        public var id: UInt32
+        /// The series whose anomaly came first.
+        public var leader: UInt32
+        /// First and latest timestamps.
+        public var firstTs: Int64, lastTs: Int64
+        /// Member series (at most 32 kept).
+        public var members: [UInt32]
+    }
+
+    private let lock = Lock()
+    private var recent: [Event] = []
+    private var groups: [UInt32: Group] = [:]
+    private var order: [UInt32] = []
+    private var nextId: UInt32 = 1
+    let span: Int64
+
+    /// A tracker grouping anomalies within `spanMs`.
+    public init(spanMs: Int64) { span = spanMs }
+
+    /// Relatedness keys of a series: hashes of its service tag, host tag and metric (0: absent).
+    public static func keys(of key: SeriesKey) -> (UInt64, UInt64, UInt64) {
+        func h(_ s: String?) -> UInt64 { s.map { FNV1a.hash($0) | 1 } ?? 0 }
+        return (h(key.tag("service")), h(key.tag("host") ?? key.tag("instance")), h(key.metric))
+    }
+
+    /// Records an anomaly of `series` at `ts` and returns its group id.
+    public func record(series: UInt32, ts: Int64, keys: (UInt64, UInt64, UInt64)) -> UInt32 {
+        lock.withLock {
+            // Drop stale events from the front (events arrive roughly in time order).
+            var stale = 0
+            while stale < recent.count, abs(recent[stale].ts &- ts) > span { stale += 1 }
+            if stale > 0 { recent.removeFirst(stale) }
+            var gid: UInt32 = 0
+            for e in recent.suffix(256).reversed() where e.series == series || (keys.0 != 0 && e.keys.0 == keys.0)
+                || (keys.1 != 0 && e.keys.1 == keys.1) || e.keys.2 == keys.2 {
+                gid = e.group; break
+            }
+            if gid == 0 || groups[gid] == nil {
+                gid = nextId; nextId &+= 1; if nextId == 0 { nextId = 1 }
+                groups[gid] = Group(id: gid, leader: series, firstTs: ts, lastTs: ts, members: [series])
+                order.append(gid)
+                if order.count > 1024 { groups[order.removeFirst()] = nil }
+            } else if var g = groups[gid] {
+                if !g.members.contains(series), g.members.count < 32 { g.members.append(series) }
+                if ts < g.firstTs { g.firstTs = ts; g.leader = series }
+                g.lastTs = Swift.max(g.lastTs, ts)
+                groups[gid] = g
+            }
+            recent.append(Event(series: series, ts: ts, group: gid, keys: keys))
+            if recent.count > 8192 { recent.removeFirst(4096) }
+            return gid
+        }
+    }
+
+    /// The group `id`, if still remembered.
+    public func group(_ id: UInt32) -> Group? { lock.withLock { groups[id] } }
+
+    /// The most recent groups (newest last), at most `limit`.
+    public func recentGroups(limit: Int) -> [Group] {
+        lock.withLock { order.suffix(limit).compactMap { groups[$0] } }
+    }
+
+    /// Forgets everything (after a restore).
+    public func reset() { lock.withLock { recent = []; groups = [:]; order = []; nextId = 1 } }
+}

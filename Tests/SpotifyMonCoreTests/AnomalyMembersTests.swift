@@ -1,0 +1,100 @@
+import Testing
+@testable import SpotifyMonCore
+
+@Suite("Anomaly members and generated-stream evaluation")
+struct AnomalyMembersTests {
+    @Test func patternNoveltyLearnsThenStaysQuiet() {
+        var p = PatternNovelty()
+        for x in [0.0, 10, 5, 7, 3] { p.track(x) }
+        p.fix(cells: 10, scaleFloor: 1e-9)
+        var firstPass = 0.0, secondPass = 0.0
+        let cycle: [Double] = [1, 3, 5, 7, 9, 7, 5, 3]
+        for _ in 0..<3 { for x in cycle { firstPass += p.scoreAndLearn(x, cellsInRange: 10, logTails: false, maxLength: 3) } }
+        for _ in 0..<3 { for x in cycle { secondPass += p.scoreAndLearn(x, cellsInRange: 10, logTails: false, maxLength: 3) } }
+        #expect(firstPass > 0)
+        #expect(secondPass == 0) // every pattern of the cycle is known
+        // A value far outside the range is a new cell: fully novel at every length.
+        #expect(p.scoreAndLearn(100, cellsInRange: 10, logTails: false, maxLength: 3) == 1)
+        #expect(p.scoreAndLearn(100, cellsInRange: 10, logTails: false, maxLength: 3) < 1)
+        // Log tails put far values into few cells.
+        var q = PatternNovelty()
+        q.track(0); q.track(10); q.fix(cells: 10, scaleFloor: 1e-9)
+        _ = q.scoreAndLearn(1e6, cellsInRange: 10, logTails: true, maxLength: 1)
+        #expect(q.scoreAndLearn(1.001e6, cellsInRange: 10, logTails: true, maxLength: 1) == 0)
+    }
+
+    @Test func shapeMemberScoresFamiliarShapesLow() {
+        var m = ShapeMember()
+        var rng = Xoshiro256(seed: 4)
+        var v = [Float](repeating: 0, count: 8)
+        var late = 0.0
+        for i in 0..<500 {
+            for j in 0..<8 { v[j] = Float(_sin(Double(j) / 2)) + Float(rng.nextGaussian() * 0.05) }
+            let s = v.withUnsafeBufferPointer { m.scoreAndLearn($0.baseAddress!, limit: 8) }
+            if i > 400 { late = max(late, s) }
+        }
+        for j in 0..<8 { v[j] = j % 2 == 0 ? 5 : -5 }
+        let odd = v.withUnsafeBufferPointer { m.scoreAndLearn($0.baseAddress!, limit: 8) }
+        #expect(odd > late)
+        #expect(m.isValid)
+    }
+
+    @Test func forestAndGRUScoreInRangeAndLearn() {
+        var f = HalfSpaceForest(trees: 8, depth: 6, window: 64, seed: 1)
+        var rng = Xoshiro256(seed: 2)
+        var x = [Float](repeating: 0.5, count: 4)
+        var normal = 0.0
+        for i in 0..<2000 {
+            for j in 0..<4 { x[j] = Float(0.5 + 0.05 * rng.nextGaussian()) }
+            let s = x.withUnsafeBufferPointer { f.scoreAndLearn($0.baseAddress!) }
+            #expect(s >= 0 && s <= 1)
+            if i > 1500 { normal = max(normal, s) }
+        }
+        x = [0.05, 0.95, 0.05, 0.95]
+        let odd = x.withUnsafeBufferPointer { f.scoreAndLearn($0.baseAddress!) }
+        #expect(odd > normal)
+
+        var g = OnlineGRU(rate: 0.05, seed: 3)
+        var st = GRUSeriesState()
+        var early = 0.0, lateErr = 0.0
+        for i in 0..<4000 {
+            let z = Float(_sin(Double(i) / 4))
+            let s = g.step(&st, x: z)
+            #expect(s >= 0 && s <= 1)
+            if i < 200 { early += Double(st.errorScale) } else if i >= 3800 { lateErr += Double(st.errorScale) }
+        }
+        #expect(lateErr < early) // the forecaster learned the wave
+    }
+
+    /// The project's own accuracy check without the shared data: 40 generated series with
+    /// labelled incidents (spikes, level shifts, flat-lines), default configuration.
+    @Test func generatedLabelledStreams() throws {
+        let d = try AnomalyDetector()
+        var rng = Xoshiro256(seed: 77)
+        var caught = 0, incidents = 0, falseAlarms = 0, points = 0
+        for k in 0..<40 {
+            let id = try d.series("metric\(k){kind=\"\(k % 4)\"}")
+            let n = 2000, at = 1200 + (k * 37) % 500
+            let base = 10 + 90 * rng.nextUnit(), noise = base * 0.03
+            var hit = false
+            for i in 0..<n {
+                var v = base * (1 + 0.2 * _sin(Double(i) * 2 * .pi / 144)) + noise * rng.nextGaussian()
+                switch k % 4 {
+                case 0: if i >= at && i < at + 3 { v += base }          // spike
+                case 1: if i >= at { v += base * 0.6 }                   // level shift
+                case 2: if i >= at && i < at + 150 { v = base }          // flat-line
+                default: if i >= at && i < at + 40 { v += noise * 12 * _sin(Double(i)) } // burst of noise
+                }
+                let r = try d.observe(id: id, tsMs: Int64(i) * 300_000, value: v)
+                if r.isAnomaly {
+                    if i >= at && i < at + 100 { hit = true } else if i > 400 { falseAlarms += 1 }
+                }
+                if i > 400 { points += 1 }
+            }
+            incidents += 1
+            if hit { caught += 1 }
+        }
+        #expect(Double(caught) / Double(incidents) >= 0.75, "caught \(caught)/\(incidents)")
+        #expect(Double(falseAlarms) / Double(points) < 0.01, "false alarms \(falseAlarms)/\(points)")
+    }
+}
