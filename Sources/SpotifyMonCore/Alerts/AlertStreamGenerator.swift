@@ -98,7 +98,7 @@ public struct AlertStreamGenerator {
     public static let teams = ["platform", "netops", "data", "payments", "identity", "streaming", "discovery", "growth", "edge"]
 
     mutating func u() -> Double { rng.nextUnit() }
-    /// Uniform in [0, n) (Xoshiro256.nextInt(below:) in Numerics has an operator-precedence bug: it returns 0).
+    /// Uniform in [0, n) (own modulo draw, so generated streams stay identical whatever Numerics does).
     mutating func below(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
     mutating func pick<T>(_ a: [T]) -> T { a[below(a.count)] }
     mutating func chance(_ p: Double) -> Bool { u() < p }
