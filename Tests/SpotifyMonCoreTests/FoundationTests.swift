@@ -104,6 +104,9 @@ struct BusinessContextTests {
         #expect(!ctx.isPeak(midnight + 12 * 3_600_000))
         #expect(ctx.localWeekday(midnight) == 2) // Wednesday
         ctx.addDeployment(.init(service: "api", startMs: 0, endMs: 1000))
+        // Extreme windows and timestamps are data, not traps.
+        ctx.addDeployment(.init(service: "x", startMs: .min, endMs: .max))
+        _ = (ctx.localHour(.min), ctx.localWeekday(.max), ctx.isPeak(.min), ctx.inDeployment(service: "x", at: .max))
         #expect(ctx.inDeployment(service: "api", at: 500))
         #expect(!ctx.inDeployment(service: "db", at: 500))
         #expect(ctx.impact(metric: "payment_errors", tags: []).category == .revenue)

@@ -126,7 +126,7 @@ public final class BusinessContext: @unchecked Sendable {
     public func addDeployment(_ d: Deployment) {
         lock.withLock {
             deployments.append(d)
-            let horizon = d.startMs - 86_400_000
+            let horizon = d.startMs.subtractingReportingOverflow(86_400_000).overflow ? Int64.min : d.startMs - 86_400_000
             deployments.removeAll { $0.endMs < horizon }
         }
     }
