@@ -46,6 +46,78 @@ public struct KDTree: Sendable {
         }
     }
 
+    /// Number of points within squared distance `r2` of every point (itself included), by a
+    /// dual-tree self-join: node pairs farther than the radius are skipped, pairs entirely
+    /// inside it are counted wholesale, and each close leaf pair is scanned once for both sides.
+    /// Returns counts indexed by original point.
+    public func neighbourCounts(_ r2: Double) -> [Int32] {
+        var byPos = [Int32](repeating: 0, count: n)
+        guard n > 0 else { return [] }
+        pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in byPos.withUnsafeMutableBufferPointer { cb in
+            let p = pb.baseAddress!, bx = bb.baseAddress!, c = cb.baseAddress!
+            func boxes(_ a: Int, _ b: Int) -> (Double, Double) {
+                let la = bx + a * 2 * d, ha = la + d, lb = bx + b * 2 * d, hb = lb + d
+                var lo = 0.0, hi = 0.0
+                for t in 0..<d {
+                    let g = Swift.max(0, Swift.max(la[t] - hb[t], lb[t] - ha[t]))
+                    lo += g * g
+                    let m = Swift.max(hb[t] - la[t], ha[t] - lb[t])
+                    hi += m * m
+                }
+                return (lo, hi)
+            }
+            func visit(_ a: Int, _ b: Int) {
+                let (lo, hi) = boxes(a, b)
+                if lo > r2 { return }
+                let sa = Int(start[a]), ea = Int(end[a]), sb = Int(start[b]), eb = Int(end[b])
+                if hi <= r2 {
+                    if a == b {
+                        let m = Int32(ea - sa)
+                        for i in sa..<ea { c[i] += m }
+                    } else {
+                        let ma = Int32(ea - sa), mb = Int32(eb - sb)
+                        for i in sa..<ea { c[i] += mb }
+                        for j in sb..<eb { c[j] += ma }
+                    }
+                    return
+                }
+                let la = Int(left[a]), lb = Int(left[b])
+                if la < 0 && lb < 0 {
+                    if a == b {
+                        for i in sa..<ea {
+                            c[i] += 1
+                            for j in (i + 1)..<ea where Distance.squaredEuclidean(p + i * d, p + j * d, d) <= r2 {
+                                c[i] += 1; c[j] += 1
+                            }
+                        }
+                    } else {
+                        for i in sa..<ea {
+                            let pi = p + i * d
+                            var ci: Int32 = 0
+                            for j in sb..<eb where Distance.squaredEuclidean(pi, p + j * d, d) <= r2 { ci += 1; c[j] += 1 }
+                            c[i] += ci
+                        }
+                    }
+                    return
+                }
+                if a == b {
+                    let ra = Int(right[a])
+                    visit(la, la); visit(la, ra); visit(ra, ra)
+                    return
+                }
+                if la >= 0 && (lb < 0 || ea - sa >= eb - sb) {
+                    visit(la, b); visit(Int(right[a]), b)
+                } else {
+                    visit(a, lb); visit(a, Int(right[b]))
+                }
+            }
+            visit(0, 0)
+        } } }
+        var out = [Int32](repeating: 0, count: n)
+        for r in 0..<n { out[Int(index[r])] = byPos[r] }
+        return out
+    }
+
     /// Points under each node (a counter array for `radius(_:_:active:_:)`).
     public var subtreeSizes: [Int32] { (0..<start.count).map { end[$0] - start[$0] } }
 
