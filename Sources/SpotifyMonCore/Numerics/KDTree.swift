@@ -22,7 +22,7 @@ public struct KDTree: Sendable {
     public private(set) var leafOf: [Int32] = []
     /// Reordered position of each original index.
     public private(set) var position: [Int32] = []
-    static let leafSize = 16
+    static let leafSize = 32
 
     /// Builds a tree over `x` (copied).
     public init(_ base: UnsafePointer<Double>, n: Int, d: Int) {
@@ -116,6 +116,35 @@ public struct KDTree: Sendable {
         var out = [Int32](repeating: 0, count: n)
         for r in 0..<n { out[Int(index[r])] = byPos[r] }
         return out
+    }
+
+    /// The `k` nearest neighbours of every point of the tree (itself included), rows by
+    /// original index: queries run in leaf order and start from the query's own leaf, so the
+    /// pruning bound is tight from the first node.
+    public func nearestAll(k: Int) -> (indices: [Int32], distances: [Double]) {
+        let k = Swift.min(k, n)
+        var idx = [Int32](repeating: 0, count: n * k), dist = [Double](repeating: 0, count: n * k)
+        guard k > 0 else { return (idx, dist) }
+        pts.withUnsafeBufferPointer { pb in idx.withUnsafeMutableBufferPointer { ib in dist.withUnsafeMutableBufferPointer { db in
+            let p = pb.baseAddress!
+            for r in 0..<n {
+                let q = p + r * d
+                let orig = Int(index[r])
+                let oi = ib.baseAddress! + orig * k, od = db.baseAddress! + orig * k
+                let leaf = Int(leafOf[r])
+                var count = 0
+                for s in Int(start[leaf])..<Int(end[leaf]) {
+                    let v = Distance.squaredEuclidean(q, p + s * d, d)
+                    if count == k && v >= od[k - 1] { continue }
+                    var pos = count < k ? count : k - 1
+                    if count < k { count += 1 }
+                    while pos > 0 && od[pos - 1] > v { od[pos] = od[pos - 1]; oi[pos] = oi[pos - 1]; pos -= 1 }
+                    od[pos] = v; oi[pos] = index[s]
+                }
+                _ = nearest(q, k: k, indices: oi, distances: od, found: count, skipLeaf: leaf)
+            }
+        } } }
+        return (idx, dist)
     }
 
     /// Points under each node (a counter array for `radius(_:_:active:_:)`).
@@ -279,9 +308,16 @@ public struct KDTree: Sendable {
 
     /// The `k` nearest points to `q` (original indices and squared distances, nearest first).
     public func nearest(_ q: UnsafePointer<Double>, k: Int, indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Double>) -> Int {
+        nearest(q, k: k, indices: indices, distances: distances, found: 0, skipLeaf: -1)
+    }
+
+    /// `nearest`, continuing from `found` candidates already in the outputs (sorted) and
+    /// skipping leaf `skipLeaf` (already scanned by the caller).
+    func nearest(_ q: UnsafePointer<Double>, k: Int, indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Double>,
+                 found: Int, skipLeaf: Int) -> Int {
         let k = Swift.min(k, n)
         guard k > 0 else { return 0 }
-        var count = 0
+        var count = found
         return pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in
             left.withUnsafeBufferPointer { lb in right.withUnsafeBufferPointer { rb in
             start.withUnsafeBufferPointer { sb in end.withUnsafeBufferPointer { eb in index.withUnsafeBufferPointer { ib in
@@ -310,6 +346,7 @@ public struct KDTree: Sendable {
                         if count == k && sd[top] >= distances[k - 1] { continue }
                         let l = Int(lb[node])
                         if l < 0 {
+                            if node == skipLeaf { continue }
                             for r in Int(sb[node])..<Int(eb[node]) {
                                 let v = Distance.squaredEuclidean(q, p + r * d, d)
                                 if count == k && v >= distances[k - 1] { continue }
