@@ -106,7 +106,7 @@ def main():
         lines.append(f"| {name} | {alg} | {ask:.3f} | {asm:.3f} | {'yes' if ok else 'NO'} |")
     met = sum(r[4] for r in rows)
     lines += ["", f"{met} of {len(rows)} cells meet the target.", "",
-              "`stream` (online micro-clusters + weighted k-means) has no scikit-learn twin; it is compared with "
+              "`stream` (online micro-clusters + weighted Ward over them) has no scikit-learn twin; it is compared with "
               "Birch (CF-tree micro-clusters + global clustering), the closest scikit-learn algorithm.",
               "",
               "Settings: every call passes the same k, n_init, batch size, covariance type, linkage, neighbours, "
