@@ -106,8 +106,14 @@ def main():
         lines.append(f"| {name} | {alg} | {ask:.3f} | {asm:.3f} | {'yes' if ok else 'NO'} |")
     met = sum(r[4] for r in rows)
     lines += ["", f"{met} of {len(rows)} cells meet the target.", "",
-              "`stream` (online micro-clusters + weighted k-means) has no scikit-learn twin; it is compared with "
-              "Birch (CF-tree micro-clusters + global clustering), the closest scikit-learn algorithm."]
+              "`stream` (online micro-clusters + weighted Ward over them) has no scikit-learn twin; it is compared with "
+              "Birch (CF-tree micro-clusters + global clustering), the closest scikit-learn algorithm.",
+              "",
+              "Settings: every call passes the same k, n_init, batch size, covariance type, linkage, neighbours, "
+              "eps and min_samples to both sides. One default differs: spotifymon's Gaussian mixture starts "
+              "from the best of `clusterer.n_init` (default 3) k-means runs, scikit-learn's from one; with "
+              "n_init=1 on our side the digits/full cell drops by about 0.03 (measured over 20 seeds: "
+              "0.440 vs scikit-learn 0.473)."]
     text = "\n".join(lines) + "\n"
     print(text)
     if a.out:

@@ -54,11 +54,18 @@ public enum Agglomerative {
                     best = sa * sp[pp] / (sa + sp[pp]) * Distance.squaredEuclidean(ca, cp + pp * d, d)
                     bestPos = pp
                 }
+                // w = sa·sj/(sa+sj)·D² < best  ⇔  sa·sj·D² < best·(sa+sj): no division per candidate.
+                // The first half of the coordinates often rules a candidate out already.
+                let half = d / 2
                 for p in 0..<active where p != pa {
                     let sj = sp[p]
-                    let dist = Distance.squaredEuclidean(ca, cp + p * d, d)
-                    let w = sa * sj / (sa + sj) * dist
-                    if w < best { best = w; bestPos = p }
+                    let cj = cp + p * d
+                    let bound = best * (sa + sj), f = sa * sj
+                    var part = 0.0
+                    for t in 0..<half { let e = ca[t] - cj[t]; part += e * e }
+                    if f * part >= bound { continue }
+                    for t in half..<d { let e = ca[t] - cj[t]; part += e * e }
+                    if f * part < bound { best = f / (sa + sj) * part; bestPos = p }
                 }
                 let b = idAt[bestPos]
                 if b == prev {

@@ -12,7 +12,7 @@ public enum ClusterAlgorithm: String, Sendable, CaseIterable {
     case spectral
     /// Hierarchical agglomerative clustering.
     case agglomerative
-    /// Online micro-clusters (leader clustering with decay) and a weighted k-means over them.
+    /// Online micro-clusters (leader clustering with decay) and a weighted Ward over them.
     case stream
 
     /// The numeric code of the C ABI.

@@ -63,8 +63,8 @@ struct ClusterState {
         sample = f.sample; sampleLabels = f.sampleLabels; silhouetteDone = false
         inputDim = x.d
         // Online machinery restarts in the model space.
-        // Seed the micro-clusters with an even sample of at most 4096 training points.
-        let step = Swift.max(1, x.n / 4096)
+        // Seed the micro-clusters with an even sample of at most 1024 training points.
+        let step = Swift.max(1, x.n / 1024)
         var sample: [Double] = []
         sample.reserveCapacity((x.n / step + 1) * x.d)
         var i = 0

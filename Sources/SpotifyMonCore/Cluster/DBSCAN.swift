@@ -16,8 +16,8 @@ public enum DBSCAN {
         let n = x.n
         let tree = KDTree(x.base, n: n, d: x.d)
         let r2 = eps * eps
-        var core = [Bool](repeating: false, count: n)
-        for i in 0..<n { core[i] = tree.count(x.row(i), r2, cap: minSamples) >= minSamples }
+        let counts = tree.neighbourCounts(r2)
+        let core = counts.map { Int($0) >= minSamples }
         var labels = [Int32](repeating: -1, count: n)
         var cluster: Int32 = 0
         var stack: [Int32] = []

@@ -163,28 +163,39 @@ public struct GaussianMixture: Sendable, Equatable {
         let c0 = -0.5 * Double(d) * _log(2 * Double.pi)
         if out.count < n * k { out = [Double](repeating: 0, count: n * k) }
         if full {
-            if y.count < n * d { y = [Double](repeating: 0, count: n * d) }
-            var muP = [Double](repeating: 0, count: d)
+            // All factors side by side, B = [P₁ | … | P_k] (d × k·d), and μⱼ·Pⱼ per component:
+            // one dgemm per block of rows gives every (x·Pⱼ), then ‖x·Pⱼ − μⱼ·Pⱼ‖² per entry.
+            let kd = k * d
+            var bAll = [Double](repeating: 0, count: d * kd)
+            var muP = [Double](repeating: 0, count: kd)
             for j in 0..<k {
-                precChol.withUnsafeBufferPointer { pb in
-                    y.withUnsafeMutableBufferPointer { yb in
-                        LinearAlgebra.gemm(m: n, n: d, k: d, a: x.base, lda: d, b: pb.baseAddress! + j * d * d, ldb: d,
-                                           c: yb.baseAddress!, ldc: d)
-                    }
-                }
-                for b in 0..<d {
+                for a in 0..<d { for c in 0..<d { bAll[a * kd + j * d + c] = precChol[j * d * d + a * d + c] } }
+                for c in 0..<d {
                     var s = 0.0
-                    for a in 0..<d { s += means[j * d + a] * precChol[j * d * d + a * d + b] }
-                    muP[b] = s
-                }
-                let base = c0 + logDetPrec[j] + _log(weights[j])
-                y.withUnsafeBufferPointer { yb in
-                    muP.withUnsafeBufferPointer { mb in
-                        let yp = yb.baseAddress!, mp = mb.baseAddress!
-                        for i in 0..<n { out[i * k + j] = base - 0.5 * Distance.squaredEuclidean(yp + i * d, mp, d) }
-                    }
+                    for a in 0..<d { s += means[j * d + a] * precChol[j * d * d + a * d + c] }
+                    muP[j * d + c] = s
                 }
             }
+            let block = 1024
+            if y.count < block * kd { y = [Double](repeating: 0, count: block * kd) }
+            var base = [Double](repeating: 0, count: k)
+            for j in 0..<k { base[j] = c0 + logDetPrec[j] + _log(weights[j]) }
+            bAll.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yb in
+                muP.withUnsafeBufferPointer { mb in out.withUnsafeMutableBufferPointer { ob in
+                    let yp = yb.baseAddress!, mp = mb.baseAddress!, op = ob.baseAddress!
+                    var start = 0
+                    while start < n {
+                        let rows = Swift.min(block, n - start)
+                        LinearAlgebra.gemm(m: rows, n: kd, k: d, a: x.row(start), lda: d, b: bb.baseAddress!, ldb: kd,
+                                           c: yp, ldc: kd)
+                        for r in 0..<rows {
+                            let row = yp + r * kd, o = op + (start + r) * k
+                            for j in 0..<k { o[j] = base[j] - 0.5 * Distance.squaredEuclidean(row + j * d, mp + j * d, d) }
+                        }
+                        start += rows
+                    }
+                } }
+            } }
         } else {
             for i in 0..<n {
                 let p = x.row(i)

@@ -11,8 +11,9 @@ public enum SpectralClustering {
         if n <= k { return (0..<n).map { Int32($0) } }
         let graph = affinity(x, neighbors: neighbors)
         let (_, vecs) = try BlockKrylovEigen.largest(
-            n: n, count: k, block: k + Swift.max(4, k / 2), steps: 6, maxCycles: 60, tol: 1e-4, rng: &rng
-        ) { src, dst in graph.matrix.multiply(src, dst, shift: 1) }
+            n: n, count: k, block: k + Swift.max(4, k / 2), steps: 4, maxCycles: 60, tol: 1e-3, rng: &rng,
+            apply: { src, dst in graph.matrix.multiply(src, dst, shift: 1) },
+            applyBlock: { src, dst, count in graph.matrix.multiplyBlock(src, dst, count: count, shift: 1) })
         // Embedding: row i = (u_1(i), …, u_k(i)) / √deg(i).
         var emb = [Double](repeating: 0, count: n * k)
         for j in 0..<k { for i in 0..<n { emb[i * k + j] = vecs[j * n + i] * graph.invSqrtDegree[i] } }
@@ -26,23 +27,19 @@ public enum SpectralClustering {
         let n = x.n
         let kk = Swift.min(neighbors, n)
         let tree = KDTree(x.base, n: n, d: x.d)
-        var nbr = [Int32](repeating: 0, count: n * kk)
-        var dist = [Double](repeating: 0, count: kk)
+        let (nbr, _) = tree.nearestAll(k: kk)
         var edges: [(Int32, Int32)] = []
         edges.reserveCapacity(2 * n * kk)
-        nbr.withUnsafeMutableBufferPointer { nb in dist.withUnsafeMutableBufferPointer { db in
-            for i in 0..<n {
-                let got = tree.nearest(x.row(i), k: kk, indices: nb.baseAddress! + i * kk, distances: db.baseAddress!)
-                var selfSeen = false
-                for r in 0..<got {
-                    let j = nb[i * kk + r]
-                    if Int(j) == i { selfSeen = true; continue }
-                    // With duplicates the point itself may be crowded out: keep kk − 1 others.
-                    if !selfSeen && r == got - 1 { continue }
-                    edges.append((Int32(i), j)); edges.append((j, Int32(i)))
-                }
+        for i in 0..<n {
+            var selfSeen = false
+            for r in 0..<kk {
+                let j = nbr[i * kk + r]
+                if Int(j) == i { selfSeen = true; continue }
+                // With duplicates the point itself may be crowded out: keep kk − 1 others.
+                if !selfSeen && r == kk - 1 { continue }
+                edges.append((Int32(i), j)); edges.append((j, Int32(i)))
             }
-        } }
+        }
         // CSR of W = ½(C + Cᵀ) by counting sort on the source, then per-row merge of duplicates.
         var rowStart = [Int](repeating: 0, count: n + 1)
         for (a, _) in edges { rowStart[Int(a) + 1] += 1 }

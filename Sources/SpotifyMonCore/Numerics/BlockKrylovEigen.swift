@@ -9,6 +9,30 @@ public struct SparseSymmetric: Sendable {
     /// Value of each entry.
     public var val: [Double]
 
+    /// `Y = (A + shift·I)·X` for `count` vectors stored as rows of length `n` (`X`, `Y`:
+    /// `count × n`). The block is transposed once so that each stored entry updates all
+    /// vectors from contiguous memory (sparse × dense block, far fewer index loads).
+    public func multiplyBlock(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, count: Int, shift: Double) {
+        if count == 1 { multiply(x, y, shift: shift); return }
+        var xt = [Double](repeating: 0, count: n * count)
+        var acc = [Double](repeating: 0, count: count)
+        xt.withUnsafeMutableBufferPointer { tb in acc.withUnsafeMutableBufferPointer { ab in
+            let t = tb.baseAddress!, a = ab.baseAddress!
+            for c in 0..<count { for i in 0..<n { t[i * count + c] = x[c * n + i] } }
+            rowStart.withUnsafeBufferPointer { rs in col.withUnsafeBufferPointer { cb in val.withUnsafeBufferPointer { vb in
+                for i in 0..<n {
+                    let own = t + i * count
+                    for c in 0..<count { a[c] = shift * own[c] }
+                    for e in rs[i]..<rs[i + 1] {
+                        let w = vb[e], src = t + Int(cb[e]) * count
+                        for c in 0..<count { a[c] += w * src[c] }
+                    }
+                    for c in 0..<count { y[c * n + i] = a[c] }
+                }
+            } } }
+        } }
+    }
+
     /// `y = (A + shift·I)·x` for one vector.
     @inlinable
     public func multiply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, shift: Double) {
@@ -31,7 +55,8 @@ public enum BlockKrylovEigen {
     /// Eigenvalues (descending) and eigenvectors (`count` rows of length `n`).
     public static func largest(n: Int, count: Int, block: Int, steps: Int, maxCycles: Int, tol: Double,
                                rng: inout Xoshiro256,
-                               apply: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) throws
+                               apply: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void,
+                               applyBlock: ((UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void)? = nil) throws
         -> (values: [Double], vectors: [Double]) {
         let count = Swift.min(count, n)
         let b = Swift.min(Swift.max(block, count), n)
@@ -52,12 +77,14 @@ public enum BlockKrylovEigen {
                 // Orthogonalise `cur` against the basis (two passes) and within itself.
                 let added = orthonormalise(&cur, rows: b, n: n, against: &basis, m: m, coef: &coef, rng: &rng)
                 if added == 0 { break }
-                for r in 0..<added {
-                    for t in 0..<n { basis[(m + r) * n + t] = cur[r * n + t] }
-                    basis.withUnsafeBufferPointer { bb in images.withUnsafeMutableBufferPointer { ib in
-                        apply(bb.baseAddress! + (m + r) * n, ib.baseAddress! + (m + r) * n)
-                    } }
-                }
+                for r in 0..<added { for t in 0..<n { basis[(m + r) * n + t] = cur[r * n + t] } }
+                basis.withUnsafeBufferPointer { bb in images.withUnsafeMutableBufferPointer { ib in
+                    if let applyBlock {
+                        applyBlock(bb.baseAddress! + m * n, ib.baseAddress! + m * n, added)
+                    } else {
+                        for r in 0..<added { apply(bb.baseAddress! + (m + r) * n, ib.baseAddress! + (m + r) * n) }
+                    }
+                } }
                 // Next block: the images of this one.
                 cur = [Double](repeating: 0, count: b * n)
                 for r in 0..<added { for t in 0..<n { cur[r * n + t] = images[(m + r) * n + t] } }

@@ -22,7 +22,7 @@ public struct KDTree: Sendable {
     public private(set) var leafOf: [Int32] = []
     /// Reordered position of each original index.
     public private(set) var position: [Int32] = []
-    static let leafSize = 16
+    static let leafSize = 32
 
     /// Builds a tree over `x` (copied).
     public init(_ base: UnsafePointer<Double>, n: Int, d: Int) {
@@ -44,6 +44,107 @@ public struct KDTree: Sendable {
             if left[node] >= 0 { parent[Int(left[node])] = Int32(node); parent[Int(right[node])] = Int32(node) }
             else { for r in Int(start[node])..<Int(end[node]) { leafOf[r] = Int32(node) } }
         }
+    }
+
+    /// Number of points within squared distance `r2` of every point (itself included), by a
+    /// dual-tree self-join: node pairs farther than the radius are skipped, pairs entirely
+    /// inside it are counted wholesale, and each close leaf pair is scanned once for both sides.
+    /// Returns counts indexed by original point.
+    public func neighbourCounts(_ r2: Double) -> [Int32] {
+        var byPos = [Int32](repeating: 0, count: n)
+        guard n > 0 else { return [] }
+        pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in byPos.withUnsafeMutableBufferPointer { cb in
+            let p = pb.baseAddress!, bx = bb.baseAddress!, c = cb.baseAddress!
+            func boxes(_ a: Int, _ b: Int) -> (Double, Double) {
+                let la = bx + a * 2 * d, ha = la + d, lb = bx + b * 2 * d, hb = lb + d
+                var lo = 0.0, hi = 0.0
+                for t in 0..<d {
+                    let g = Swift.max(0, Swift.max(la[t] - hb[t], lb[t] - ha[t]))
+                    lo += g * g
+                    let m = Swift.max(hb[t] - la[t], ha[t] - lb[t])
+                    hi += m * m
+                }
+                return (lo, hi)
+            }
+            func visit(_ a: Int, _ b: Int) {
+                let (lo, hi) = boxes(a, b)
+                if lo > r2 { return }
+                let sa = Int(start[a]), ea = Int(end[a]), sb = Int(start[b]), eb = Int(end[b])
+                if hi <= r2 {
+                    if a == b {
+                        let m = Int32(ea - sa)
+                        for i in sa..<ea { c[i] += m }
+                    } else {
+                        let ma = Int32(ea - sa), mb = Int32(eb - sb)
+                        for i in sa..<ea { c[i] += mb }
+                        for j in sb..<eb { c[j] += ma }
+                    }
+                    return
+                }
+                let la = Int(left[a]), lb = Int(left[b])
+                if la < 0 && lb < 0 {
+                    if a == b {
+                        for i in sa..<ea {
+                            c[i] += 1
+                            for j in (i + 1)..<ea where Distance.squaredEuclidean(p + i * d, p + j * d, d) <= r2 {
+                                c[i] += 1; c[j] += 1
+                            }
+                        }
+                    } else {
+                        for i in sa..<ea {
+                            let pi = p + i * d
+                            var ci: Int32 = 0
+                            for j in sb..<eb where Distance.squaredEuclidean(pi, p + j * d, d) <= r2 { ci += 1; c[j] += 1 }
+                            c[i] += ci
+                        }
+                    }
+                    return
+                }
+                if a == b {
+                    let ra = Int(right[a])
+                    visit(la, la); visit(la, ra); visit(ra, ra)
+                    return
+                }
+                if la >= 0 && (lb < 0 || ea - sa >= eb - sb) {
+                    visit(la, b); visit(Int(right[a]), b)
+                } else {
+                    visit(a, lb); visit(a, Int(right[b]))
+                }
+            }
+            visit(0, 0)
+        } } }
+        var out = [Int32](repeating: 0, count: n)
+        for r in 0..<n { out[Int(index[r])] = byPos[r] }
+        return out
+    }
+
+    /// The `k` nearest neighbours of every point of the tree (itself included), rows by
+    /// original index: queries run in leaf order and start from the query's own leaf, so the
+    /// pruning bound is tight from the first node.
+    public func nearestAll(k: Int) -> (indices: [Int32], distances: [Double]) {
+        let k = Swift.min(k, n)
+        var idx = [Int32](repeating: 0, count: n * k), dist = [Double](repeating: 0, count: n * k)
+        guard k > 0 else { return (idx, dist) }
+        pts.withUnsafeBufferPointer { pb in idx.withUnsafeMutableBufferPointer { ib in dist.withUnsafeMutableBufferPointer { db in
+            let p = pb.baseAddress!
+            for r in 0..<n {
+                let q = p + r * d
+                let orig = Int(index[r])
+                let oi = ib.baseAddress! + orig * k, od = db.baseAddress! + orig * k
+                let leaf = Int(leafOf[r])
+                var count = 0
+                for s in Int(start[leaf])..<Int(end[leaf]) {
+                    let v = Distance.squaredEuclidean(q, p + s * d, d)
+                    if count == k && v >= od[k - 1] { continue }
+                    var pos = count < k ? count : k - 1
+                    if count < k { count += 1 }
+                    while pos > 0 && od[pos - 1] > v { od[pos] = od[pos - 1]; oi[pos] = oi[pos - 1]; pos -= 1 }
+                    od[pos] = v; oi[pos] = index[s]
+                }
+                _ = nearest(q, k: k, indices: oi, distances: od, found: count, skipLeaf: leaf)
+            }
+        } } }
+        return (idx, dist)
     }
 
     /// Points under each node (a counter array for `radius(_:_:active:_:)`).
@@ -207,9 +308,16 @@ public struct KDTree: Sendable {
 
     /// The `k` nearest points to `q` (original indices and squared distances, nearest first).
     public func nearest(_ q: UnsafePointer<Double>, k: Int, indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Double>) -> Int {
+        nearest(q, k: k, indices: indices, distances: distances, found: 0, skipLeaf: -1)
+    }
+
+    /// `nearest`, continuing from `found` candidates already in the outputs (sorted) and
+    /// skipping leaf `skipLeaf` (already scanned by the caller).
+    func nearest(_ q: UnsafePointer<Double>, k: Int, indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Double>,
+                 found: Int, skipLeaf: Int) -> Int {
         let k = Swift.min(k, n)
         guard k > 0 else { return 0 }
-        var count = 0
+        var count = found
         return pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in
             left.withUnsafeBufferPointer { lb in right.withUnsafeBufferPointer { rb in
             start.withUnsafeBufferPointer { sb in end.withUnsafeBufferPointer { eb in index.withUnsafeBufferPointer { ib in
@@ -238,6 +346,7 @@ public struct KDTree: Sendable {
                         if count == k && sd[top] >= distances[k - 1] { continue }
                         let l = Int(lb[node])
                         if l < 0 {
+                            if node == skipLeaf { continue }
                             for r in Int(sb[node])..<Int(eb[node]) {
                                 let v = Distance.squaredEuclidean(q, p + r * d, d)
                                 if count == k && v >= distances[k - 1] { continue }
