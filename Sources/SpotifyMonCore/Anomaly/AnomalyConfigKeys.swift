@@ -52,6 +52,8 @@ public enum AnomalyConfigKeys {
                   "Share of the novelty score given to a value cell never seen before (the rest: new patterns)."),
         ConfigKey("detector.novelty_graded", .bool, default: "false",
                   "Grade a new value cell by its distance to known cells (1 cell away: 1/4 ... 4+ cells: full)."),
+        ConfigKey("detector.novelty_log_skew", .double(0...1000), default: "0",
+                  "A non-negative series whose warm-up range above the median exceeds this many times the range below gets a log-scaled novelty grid (0: never)."),
         ConfigKey("detector.forest_trees", .int(1...64), default: "16", "Half-space trees in the shared forest."),
         ConfigKey("detector.forest_depth", .int(2...12), default: "8", "Depth of each half-space tree."),
         ConfigKey("detector.forest_window", .int(16...100_000), default: "250",

@@ -186,7 +186,12 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
             }
             if s.novelty.width == 0 {
                 s.novelty.track(x)
-                if s.count >= UInt64(Swift.max(settings.warmup, 10)) { s.novelty.fix(cells: settings.noveltyCells, scaleFloor: floor * 10) }
+                if s.count >= UInt64(Swift.max(settings.warmup, 10)) {
+                    if settings.noveltySkew > 0 {
+                        let med = s.window.median()
+                        s.novelty.fixAuto(cells: settings.noveltyCells, scaleFloor: floor * 10, median: med, skew: settings.noveltySkew)
+                    } else { s.novelty.fix(cells: settings.noveltyCells, scaleFloor: floor * 10) }
+                }
             } else {
                 memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: settings.noveltyCells, logTails: settings.noveltyLogTails,
                                                         maxLength: settings.noveltyDepth, phase: phase, phaseWeight: settings.noveltySeasonWeight,

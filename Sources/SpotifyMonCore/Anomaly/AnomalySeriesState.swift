@@ -1,4 +1,4 @@
-/// Everything the detector keeps about one series: a fixed-size plain value (about 2 KiB),
+/// Everything the detector keeps about one series: a fixed-size plain value (about 2.9 KiB),
 /// stored flat in the `ShardedStore`, so observing never allocates.
 public struct AnomalySeriesState: Sendable {
     /// Newest values.

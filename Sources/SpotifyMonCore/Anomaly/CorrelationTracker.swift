@@ -37,7 +37,7 @@ public final class CorrelationTracker: @unchecked Sendable {
         lock.withLock {
             // Drop stale events from the front (events arrive roughly in time order).
             var stale = 0
-            while stale < recent.count, abs(recent[stale].ts &- ts) > span { stale += 1 }
+            while stale < recent.count, (recent[stale].ts &- ts).magnitude > UInt64(span) { stale += 1 }
             if stale > 0 { recent.removeFirst(stale) }
             var gid: UInt32 = 0
             for e in recent.suffix(256).reversed() where e.series == series || (keys.0 != 0 && e.keys.0 == keys.0)

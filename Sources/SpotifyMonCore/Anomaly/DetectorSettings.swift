@@ -15,6 +15,8 @@ public struct DetectorSettings: Sendable {
     public var noveltyLevelWeight = 0.5
     /// Whether a new cell's novelty grows with its distance to known cells.
     public var noveltyGraded = false
+    /// Skew above which a non-negative series gets a log-scaled novelty grid (0: never).
+    public var noveltySkew = 0.0
     /// Member weights in the raw score.
     public var robustWeight = 0.1, forestWeight = 0.1, gruWeight = 0.1, prototypeWeight = 0.1
     /// Score threshold.
@@ -65,6 +67,7 @@ public struct DetectorSettings: Sendable {
         noveltySeasonWeight = c.double("detector.novelty_season_weight")
         noveltyLevelWeight = c.double("detector.novelty_level_weight")
         noveltyGraded = c.bool("detector.novelty_graded")
+        noveltySkew = c.double("detector.novelty_log_skew")
         robustWeight = c.double("detector.robust_weight"); forestWeight = c.double("detector.forest_weight")
         gruWeight = c.double("detector.gru_weight"); prototypeWeight = c.double("detector.prototype_weight")
         threshold = c.double("detector.threshold")
