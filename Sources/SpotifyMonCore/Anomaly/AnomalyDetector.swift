@@ -236,7 +236,13 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         var score = 0.0
         if s.count > UInt64(settings.warmup) {
             score = settings.useLikelihood ? MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1) : (raw * _exp(-settings.ratePenalty * typical) + settings.likelihoodWeight * lik) / (1 + settings.likelihoodWeight)
-            if s.sinceDetection < UInt32(settings.suppress) { score *= settings.suppressFactor }
+            if settings.adaptiveGain > 0 { score /= 1 + settings.adaptiveGain * Double(s.alarmLevel) }
+            if s.sinceDetection < UInt32(settings.suppress) {
+                if settings.suppressDecay {
+                    let f = settings.suppressFactor
+                    score *= f + (1 - f) * Double(s.sinceDetection) / Double(settings.suppress)
+                } else { score *= settings.suppressFactor }
+            }
         }
 
         // Drift: Page-Hinkley on residuals, ADWIN on standardised values.
@@ -289,7 +295,11 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
                 res.groupId = correlation.record(series: id, ts: tsMs, keys: keys)
             }
         }
-        if score >= settings.threshold { s.sinceDetection = 0 }
+        if settings.adaptiveGain > 0 { s.alarmLevel *= Float(1 - 1 / Double(settings.adaptiveMemory)) }
+        if score >= settings.threshold {
+            s.sinceDetection = 0
+            s.alarmLevel += 1
+        }
         if !res.isAnomaly { s.persistence = 0 }
         finish(&s, res, value: value, ts: tsMs)
         return res

@@ -41,6 +41,10 @@ public struct DetectorSettings: Sendable {
     public var likelihoodShort = 10, likelihoodLong = 1000
     /// Suppression span and factor.
     public var suppress = 0, suppressFactor = 0.5
+    /// Whether the suppression factor fades back to 1 across the span.
+    public var suppressDecay = false
+    /// Adaptive threshold: scores are divided by 1 + gain × (decaying count of recent detections).
+    public var adaptiveGain = 0.0, adaptiveMemory = 2000
     /// Drift detector parameters.
     public var driftDelta = 0.002, phLambda = 50.0, phDelta = 0.5
     /// Correlation span.
@@ -81,6 +85,8 @@ public struct DetectorSettings: Sendable {
         likelihoodWeight = c.double("detector.likelihood_weight")
         likelihoodShort = c.int("detector.likelihood_short"); likelihoodLong = c.int("detector.likelihood_long")
         suppress = c.int("detector.suppress"); suppressFactor = c.double("detector.suppress_factor")
+        suppressDecay = c.bool("detector.suppress_decay")
+        adaptiveGain = c.double("detector.adaptive_gain"); adaptiveMemory = c.int("detector.adaptive_memory")
         driftDelta = c.double("detector.drift_delta"); phLambda = c.double("detector.ph_lambda"); phDelta = c.double("detector.ph_delta")
         correlationWindowMs = Int64(c.int("detector.correlation_window_ms"))
         forestTrees = c.int("detector.forest_trees"); forestDepth = c.int("detector.forest_depth")
