@@ -10,13 +10,20 @@ SeasonalNaive (season 24, level 95, n_jobs=1) on the same series in the same run
 
 `score_forecasts(...)` scores any forecast array standalone (numpy only).
 
+`--dev` evaluates on a development split of the TRAINING data only (the last 48 points of each
+training part are held out; Naive2 is recomputed the M4 way on the shortened series): use it to
+choose settings without looking at the test part.
+
 Run:
-    python3 Evaluation/m4_eval.py [--limit N] [--peers] [--skip-smon] [--smon PATH]
+    python3 Evaluation/m4_eval.py [--limit N] [--peers] [--skip-smon] [--smon PATH] [--dev] [--set KEY=VALUE ...]
 """
 import argparse
 import csv
 import os
 import sys
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")  # one core, for smon and the peers alike
 import tempfile
 import time
 
@@ -95,6 +102,32 @@ def load_m4(m4_dir, limit=None):
     return ids, [train[i] for i in ids], np.array([test[i][:H] for i in ids]), np.array([naive2[i][:H] for i in ids])
 
 
+def naive2_forecast(x, m=M, h=H):
+    """The M4 Naive2: naive forecast of the series seasonally adjusted by classical multiplicative
+    decomposition, applied when the 90% autocorrelation test at lag m finds seasonality."""
+    x = np.asarray(x, float)
+    n = len(x)
+    if n >= 3 * m:
+        acf = [np.corrcoef(x[k:], x[:-k])[0, 1] for k in range(1, m + 1)]
+        limit = 1.645 * np.sqrt((1 + 2 * np.sum(np.square(acf[:-1]))) / n)
+        if abs(acf[-1]) > limit:
+            w = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+            ma = np.convolve(x, w, mode="valid")
+            off = m // 2
+            ratio = x[off:off + len(ma)] / ma
+            phase = (np.arange(len(ratio)) + off) % m
+            si = np.array([ratio[phase == i].mean() for i in range(m)])
+            si /= si.mean()
+            return x[-1] / si[(n - 1) % m] * si[np.arange(n, n + h) % m]
+    return np.full(h, x[-1])
+
+
+def dev_split(train, h=H):
+    """(train minus its last h points, those h points, Naive2 on the shortened training parts)."""
+    short = [x[:-h] for x in train]
+    return short, np.array([x[-h:] for x in train]), np.array([naive2_forecast(x) for x in short])
+
+
 def write_long(path, ids, train):
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
@@ -118,12 +151,13 @@ def parse_smon_forecast(text, ids, h=H):
 
 
 # ---------------------------------------------------------------- runners
-def run_smon_forecast(smon, ids, train):
+def run_smon_forecast(smon, ids, train, settings=()):
     with tempfile.TemporaryDirectory() as d:
         p = os.path.join(d, "m4_hourly_long.csv")
         write_long(p, ids, train)
+        extra = [a for kv in settings for a in ("--set", kv)]
         t0 = time.perf_counter()
-        out = run_smon(smon, ["forecast", p, "--horizon", str(H), "--season", str(M), "--level", str(LEVEL)])
+        out = run_smon(smon, ["forecast", p, "--horizon", str(H), "--season", str(M), "--level", str(LEVEL), *extra])
         dt = time.perf_counter() - t0
     return (*parse_smon_forecast(out, ids), dt)
 
@@ -158,20 +192,25 @@ def main(argv=None):
     ap.add_argument("--smon", default=DEFAULT_SMON, help="smon binary (relative to repo root unless absolute)")
     ap.add_argument("--peers", action="store_true", help="also run statsforecast AutoETS, AutoTheta, SeasonalNaive")
     ap.add_argument("--skip-smon", action="store_true", help="do not run smon (peers/Naive2 only)")
+    ap.add_argument("--dev", action="store_true", help="development split of the training data (no test data used)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="smon config (repeatable)")
     a = ap.parse_args(argv)
 
     smon = None if a.skip_smon else find_smon(a.smon)
     ids, train, test, naive2 = load_m4(a.m4, a.limit)
-    rows = {"Naive2 (shipped)": (score_forecasts(train, test, naive2, naive2), None)}
+    if a.dev:
+        train, test, naive2 = dev_split(train)
+    rows = {("Naive2 (recomputed)" if a.dev else "Naive2 (shipped)"): (score_forecasts(train, test, naive2, naive2), None)}
     if smon:
-        fc, lo, hi, dt = run_smon_forecast(smon, ids, train)
+        fc, lo, hi, dt = run_smon_forecast(smon, ids, train, a.set)
         rows["smon"] = (score_forecasts(train, test, fc, naive2, lo, hi), dt / len(ids))
     if a.peers:
         for name, (fc, lo, hi, dt) in run_peers(ids, train).items():
             rows[name] = (score_forecasts(train, test, fc, naive2, lo, hi), dt / len(ids))
 
     ref = rows["smon"][1] if "smon" in rows else None
-    print(f"M4 hourly, {len(ids)} series, h={H}, m={M}, {LEVEL}% intervals\n")
+    split = "DEV split (last 48 training points held out)" if a.dev else "test part"
+    print(f"M4 hourly, {len(ids)} series, {split}, h={H}, m={M}, {LEVEL}% intervals\n")
     print("| method | sMAPE | MASE | OWA | coverage95 | MSIS | ms/series | time vs smon |")
     print("|---|---|---|---|---|---|---|---|")
     fmt = lambda v, p=3: "-" if v is None else f"{v:.{p}f}"  # noqa: E731

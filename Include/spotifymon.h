@@ -227,12 +227,369 @@ void smon_detector_free(smon_detector *d);
 /* ==== END DETECTOR ==== */
 
 /* ==== BEGIN CLASSIFIER (issue 6) ==== */
+
+/*
+ * Intelligent alert classifier. For each alert: root-cause class, priority P1-P4 with a
+ * score, confidence, recommended team, false-positive probability, group (incident) id,
+ * suppression with a reason, SLA deadlines and risk, escalation timing. Online models over
+ * hashed features (message words, bigrams and character n-grams, categorical fields,
+ * value/threshold ratio, time of day, the fingerprint's own history) learn from feedback
+ * (smon_classifier_learn*); keyword rules and ownership rules from config serve the cold start.
+ *
+ * Threads: every function is thread-safe; calls on one handle are serialised by a mutex
+ * (classify updates the alert histories and groups). For throughput use one handle per
+ * thread, or the batch calls (one lock per batch).
+ * Strings in smon_alert are NUL-terminated and only read during the call; NULL means
+ * "missing". Text need not be valid UTF-8 (it is hashed as bytes); only the first
+ * classifier.max_text_bytes bytes of a message are read, so megabyte messages cost the same.
+ */
+typedef struct smon_classifier smon_classifier;
+
+/** One alert (the seed's AlertFeatures fields plus service, labels, fingerprint, status). */
+typedef struct smon_alert {
+    const char *alert_id;        /* optional; echoed in JSON outputs */
+    int64_t timestamp_ms;        /* ms since the epoch; <= 0: the newest time the handle has seen */
+    const char *source_system;   /* prometheus, datadog, synthetic-probe, ... */
+    const char *metric_name;     /* metric or alert rule name */
+    const char *alert_message;   /* free text */
+    const char *severity_raw;    /* critical, high, warning, low, info, P1..P4, ... */
+    const char *service_name;    /* the service concerned (else the labels' service=) */
+    const char *labels;          /* "key=value,key=value": team=/owner= (ownership), depends_on=a|b
+                                    (topology), cluster=/namespace= (context), maintenance=true */
+    const char *fingerprint;     /* optional; NULL: derived from metric, service and labels */
+    double current_value;        /* NaN: unknown */
+    double threshold_violated;   /* NaN: unknown */
+    int32_t resolved;            /* 0: firing; 1: a resolved notification of an earlier alert */
+} smon_alert;
+
+/** What an operator learned about an alert afterwards. Unknown parts: NULL / -1 / 0 / NaN. */
+typedef struct smon_alert_feedback {
+    const char *true_class;      /* root-cause class; a new name is added (up to classifier.max_classes) */
+    const char *resolved_by;     /* the team that resolved it; new names are added (classifier.max_teams) */
+    int32_t false_positive;      /* 1 yes, 0 no, -1 unknown */
+    int32_t priority;            /* 1..4 (P1..P4), 0 unknown */
+    double time_to_ack_s;        /* NaN: unknown */
+    double time_to_resolve_s;    /* NaN: unknown */
+} smon_alert_feedback;
+
+/** Suppression reasons (smon_alert_result.suppress_reason). */
+enum {
+    SMON_SUPPRESS_NONE = 0,           /* surfaced */
+    SMON_SUPPRESS_DUPLICATE = 1,      /* its group already has a surfaced alert at least as urgent */
+    SMON_SUPPRESS_FALSE_POSITIVE = 2, /* false-positive probability >= classifier.fp_suppress_threshold */
+    SMON_SUPPRESS_FLAPPING = 3,       /* the fingerprint keeps firing and resolving */
+    SMON_SUPPRESS_MAINTENANCE = 4,    /* maintenance window of the service (or maintenance=true label) */
+    SMON_SUPPRESS_DEPLOYMENT = 5,     /* low priority during a deployment of the service */
+    SMON_SUPPRESS_RESOLVED = 6        /* a resolved notification: history updated, nothing to page */
+};
+/* An alert the model rates real (false-positive probability < classifier.real_threshold) is
+   never suppressed while its group has no surfaced alert. */
+
+/** The decisions about one alert, in a caller-owned struct. */
+typedef struct smon_alert_result {
+    int32_t alert_class;               /* class index: smon_classifier_label_name(h, 0, index, ...) */
+    int32_t priority;                  /* 1 (P1, most urgent) .. 4 */
+    double priority_score;             /* [0,1], higher is more urgent */
+    double confidence;                 /* [0,1], of the class */
+    int32_t team;                      /* team index: smon_classifier_label_name(h, 1, index, ...) */
+    double false_positive_probability; /* [0,1] */
+    uint64_t group_id;                 /* group (incident) id, >= 1 */
+    int32_t new_group;                 /* 1 if this alert opened the group */
+    int32_t suppressed;                /* 1 suppressed, 0 surfaced */
+    int32_t suppress_reason;           /* SMON_SUPPRESS_* */
+    int32_t impact_category;           /* SMON_IMPACT_* from context.impact_rules */
+    int32_t sla_at_risk;               /* 1 if the team's learned ack time makes the target unlikely */
+    int64_t ack_deadline_ms;           /* timestamp + ack target of the priority */
+    int64_t resolve_deadline_ms;       /* timestamp + resolve target of the priority */
+    int32_t escalation_levels;         /* 3 (on-call, secondary, incident commander) or 2 (on-call, lead) */
+    double escalation_after_min[3];    /* minutes after the alert each level is paged ([0] = 0) */
+} smon_alert_result;
+
+/** Creates a classifier (cfg NULL: defaults; cfg is copied). Free with smon_classifier_free. */
+smon_status smon_classifier_new(const smon_config *cfg, smon_classifier **out);
+/** Releases a classifier. NULL is a no-op; a freed handle is detected by later calls. */
+void smon_classifier_free(smon_classifier *h);
+
+/** Classifies one alert into *out (hot path: no allocation once warm). Updates the alert's
+    history, its group and the counters. */
+smon_status smon_classifier_classify(smon_classifier *h, const smon_alert *alert, smon_alert_result *out);
+/** Classifies alerts[0..n) in order into out[0..n) (caller-owned, n entries). n in 1..2^26.
+    A NULL alerts/out is SMON_NULL_POINTER; nothing is classified then. */
+smon_status smon_classifier_classify_batch(smon_classifier *h, const smon_alert *alerts, size_t n, smon_alert_result *out);
+/**
+ * Classifies the alerts of a JSON text: one AlertFeatures object (the smon classify line
+ * format), an array of them, or a Prometheus Alertmanager webhook payload (version 4).
+ * *json_out receives a JSON array with one result object per alert (the CLI's fields);
+ * free it with smon_free. Malformed JSON: SMON_INVALID_ARGUMENT, nothing classified.
+ */
+smon_status smon_classifier_classify_json(smon_classifier *h, const char *json, char **json_out);
+
+/** Learns from feedback about one alert (classified before or not). */
+smon_status smon_classifier_learn(smon_classifier *h, const smon_alert *alert, const smon_alert_feedback *feedback);
+/** Learns from n alerts and their feedback (parallel arrays of n entries). */
+smon_status smon_classifier_learn_batch(smon_classifier *h, const smon_alert *alerts, const smon_alert_feedback *feedback, size_t n);
+/** Learns from JSON: objects (or an array) with the alert fields and label_class, label_team,
+    label_false_positive, label_priority, time_to_ack_s, time_to_resolve_s. */
+smon_status smon_classifier_learn_json(smon_classifier *h, const char *json);
+
+/** Why the classifier decides what it does for `alert`, as JSON (class and team
+    probabilities, top features, history, priority components, context), without changing
+    any state. *json_out is freed with smon_free. */
+smon_status smon_classifier_explain(smon_classifier *h, const smon_alert *alert, char **json_out);
+/** Counters as JSON: classified, suppressed by reason, groups, feedback, SLA per priority
+    (targets, surfaced, at risk, breaches), class and team names. Freed with smon_free. */
+smon_status smon_classifier_stats(smon_classifier *h, char **json_out);
+/** Copies the name of class (kind 0) or team (kind 1) `index` into buf (NUL-terminated,
+    truncated to buflen). SMON_NOT_FOUND for an unknown index. */
+smon_status smon_classifier_label_name(smon_classifier *h, int kind, int32_t index, char *buf, size_t buflen);
+/** Announces a maintenance window (service NULL or "*": all services). */
+smon_status smon_classifier_add_maintenance(smon_classifier *h, const char *service, int64_t start_ms, int64_t end_ms);
+
+/** The whole state as a snapshot in *data (freed with smon_free) of *size bytes. */
+smon_status smon_classifier_snapshot(smon_classifier *h, void **data, size_t *size);
+/** Replaces the state with a snapshot's (same hash_bits/max_classes/max_teams/max_fingerprints);
+    on error the classifier is unchanged. */
+smon_status smon_classifier_restore(smon_classifier *h, const void *data, size_t size);
+/** Latency and throughput of this handle's classify/learn calls. */
+smon_status smon_classifier_performance(smon_classifier *h, smon_performance *out);
+/** Announces a deployment window of a service (NULL or "*": all) for context rules. */
+smon_status smon_classifier_add_deployment(smon_classifier *h, const char *service, int64_t start_ms, int64_t end_ms);
+
 /* ==== END CLASSIFIER ==== */
 
 /* ==== BEGIN FORECASTER (issue 4) ==== */
+/*
+ * Forecaster: automatic multi-horizon forecasts with calibrated prediction intervals.
+ *
+ * Models: seasonal naive, ETS (A/M error, N/A/Ad trend, N/A/M season) by maximum likelihood,
+ * Theta and damped ETS on seasonally adjusted data, MSTL-style daily+weekly decomposition,
+ * robust linear trend. Each series is fitted automatically: season detected (or
+ * forecaster.season), every suitable family scored by rolling-origin validation on the end
+ * of the history, the best k combined (median by default), intervals calibrated from the
+ * ensemble's own backtest errors (empirical/conformal, any level).
+ *
+ * Streaming: a handle keeps per-series state (history ring, fitted model updated online
+ * with each point, CUSUM drift monitor that triggers re-selection, scheduled refits).
+ * Fits happen inside observe calls when scheduled (a few ms for 1000 points); forecasts
+ * from a fitted model take microseconds.
+ *
+ * Levels are fractions in (0, 1), e.g. 0.95. Horizons are counts of sampling steps, at
+ * most 1000000 (100000 for breach estimates). Output arrays are caller-owned and must
+ * hold `horizon` doubles (n_series * horizon for smon_forecast_arrays); outputs are
+ * always finite. Series with no negative value get non-negative forecasts and bounds.
+ * Thread safety: every function is thread-safe; calls on one series serialise on its
+ * shard lock.
+ */
+typedef struct smon_forecaster smon_forecaster;
+
+/** Breach risk of a series for a threshold within a horizon. */
+typedef struct smon_breach {
+    double probability;       /* P(the series crosses the threshold at least once within the horizon) */
+    double expected_steps;    /* expected first-crossing step given a crossing (1-based); 0 if none */
+    int64_t expected_ms;      /* expected_steps x the sampling step, ms after the last point; 0 if unknown */
+    int32_t mean_cross_step;  /* first step where the point forecast itself crosses; 0 if it never does */
+    int32_t risk_level;       /* SMON_SEVERITY_NONE ... SMON_SEVERITY_CRITICAL */
+    double business_impact;   /* 0..1: impact weight (context.impact_rules) x probability x peak/deployment sensitivity */
+} smon_breach;
+
+/** Facts about one series of a forecaster. */
+typedef struct smon_forecast_info {
+    uint64_t points;          /* points absorbed (observed + imputed into gaps) */
+    int64_t step_ms;          /* sampling step inferred from the timestamps; 0 if unknown */
+    int64_t last_ts_ms;       /* last timestamp; 0 before the first point */
+    uint32_t period;          /* seasonal period of the current model (1: none; 0: no model yet) */
+    uint32_t members;         /* models combined in the current ensemble */
+    uint32_t fits;            /* model selections so far */
+    uint32_t drift_refits;    /* of which triggered by detected drift */
+} smon_forecast_info;
+
+/** Creates a forecaster (cfg may be NULL: defaults; it is copied) in *out. Free with smon_forecaster_free. */
+smon_status smon_forecaster_new(const smon_config *cfg, smon_forecaster **out);
+/** Releases a forecaster. NULL or an already freed handle is a no-op. Not concurrent with other calls on it. */
+void smon_forecaster_free(smon_forecaster *f);
+/** The id of a series key (`metric{tag="v",...}`), created on first use. key is read during the call. */
+smon_status smon_forecaster_series(smon_forecaster *f, const char *key, uint32_t *id_out);
+/**
+ * Absorbs one point. Timestamps of a series must increase; the sampling step is inferred,
+ * missing steps are imputed from the model (up to forecaster.max_gap, else the series
+ * restarts). value must be finite (SMON_INVALID_ARGUMENT otherwise). May refit (ms).
+ */
+smon_status smon_forecaster_observe(smon_forecaster *f, uint32_t id, int64_t ts_ms, double value);
+/** Absorbs n points (parallel arrays) in order; stops at the first bad row (earlier rows are kept; the message names the row). */
+smon_status smon_forecaster_observe_batch(smon_forecaster *f, const uint32_t *ids, const int64_t *ts_ms,
+                                          const double *values, size_t n);
+/**
+ * Forecast of series id for steps 1..horizon after its last point: point forecast in mean,
+ * central interval at level in lo/hi (each array `horizon` doubles, caller-owned).
+ * SMON_STATE if the series has no point yet (the first forecast may fit a model).
+ */
+smon_status smon_forecaster_forecast(smon_forecaster *f, uint32_t id, size_t horizon, double level,
+                                     double *mean, double *lo, double *hi);
+/**
+ * Probability that series id crosses threshold (upward if above != 0, downward otherwise)
+ * within horizon steps, expected time to the crossing, risk level and business impact
+ * (by simulation of 400 paths from the calibrated error distribution; deterministic).
+ */
+smon_status smon_forecaster_breach(smon_forecaster *f, uint32_t id, double threshold, int above, size_t horizon,
+                                   smon_breach *out);
+/** Facts about series id into *out. */
+smon_status smon_forecaster_info(smon_forecaster *f, uint32_t id, smon_forecast_info *out);
+/** The series' model as JSON (members, parameters, validation scores, leaderboard); free *json_out with smon_free. */
+smon_status smon_forecaster_model_json(smon_forecaster *f, uint32_t id, char **json_out);
+/** Re-selects and refits series id now on its history. */
+smon_status smon_forecaster_refit(smon_forecaster *f, uint32_t id);
+/** The whole forecaster state (series, histories, models); free *data_out with smon_free. */
+smon_status smon_forecaster_snapshot(const smon_forecaster *f, void **data_out, size_t *size_out);
+/** Replaces the state with a snapshot's (SMON_CORRUPT on a bad one; the forecaster is then unchanged). */
+smon_status smon_forecaster_restore(smon_forecaster *f, const void *data, size_t size);
+/** Latency/throughput of observe and forecast calls. */
+smon_status smon_forecaster_performance(const smon_forecaster *f, smon_performance *out);
+/** Announces a deployment window of service (NULL or "*": all), for business impact. */
+smon_status smon_forecaster_add_deployment(smon_forecaster *f, const char *service, int64_t start_ms, int64_t end_ms);
+
+/**
+ * One shot: fits values[0..n) (NaN, Inf, |x| >= 1e300 = missing, interpolated) automatically and forecasts
+ * horizon steps at level. season 0 = detect. cfg may be NULL (forecaster.* keys apply).
+ * Reentrant; no state kept.
+ */
+smon_status smon_forecast_array(const smon_config *cfg, const double *values, size_t n, size_t season,
+                                size_t horizon, double level, double *mean, double *lo, double *hi);
+/**
+ * One shot over many series concatenated in values: series i is values[offsets[i] ..
+ * offsets[i+1]) (offsets has n_series + 1 entries, offsets[0] = 0, strictly increasing).
+ * Outputs are n_series x horizon, row-major. Fails as a whole on the first bad series.
+ */
+smon_status smon_forecast_arrays(const smon_config *cfg, const double *values, const size_t *offsets, size_t n_series,
+                                 size_t season, size_t horizon, double level, double *mean, double *lo, double *hi);
+/**
+ * One shot with k exogenous inputs: x is n x k row-major (inputs at the same times as
+ * values), x_future horizon x k (their known or planned future values, e.g. a deployment
+ * indicator). Writes the forecast and importance[k] (each input's share of the variation
+ * it explains, summing to 1, or all 0 when the inputs explain nothing).
+ */
+smon_status smon_forecast_exogenous(const smon_config *cfg, const double *values, size_t n, const double *x, size_t k,
+                                    const double *x_future, size_t season, size_t horizon, double level,
+                                    double *mean, double *lo, double *hi, double *importance);
 /* ==== END FORECASTER ==== */
 
 /* ==== BEGIN CLUSTERER (issue 5) ==== */
+/*
+ * Adaptive clustering. A clusterer is fitted on a caller-owned row-major double matrix
+ * (n rows, d columns) with the algorithm and parameters of its config (keys clusterer.*:
+ * algorithm kmeans|minibatch|dbscan|gmm|spectral|agglomerative|stream, k (0: automatic),
+ * eps, min_samples, covariance, linkage, neighbors, standardize, pca_components, ...; see
+ * smon_config_describe). It then labels and scores new points, learns online per event
+ * (micro-clusters with decay), and reports drift, stability between refits and quality.
+ *
+ * Scores are calibrated to [0,1]: the fraction of training points less anomalous than the
+ * point (so about 1 % of data like the training data scores >= 0.99).
+ * Labels are cluster indices 0..k-1; -1 means noise (DBSCAN) or no cluster.
+ * Every matrix argument must hold n*d finite doubles; n*d above 2^31 is SMON_CAPACITY,
+ * NaN/Inf is SMON_INVALID_ARGUMENT, d = 0 or n = 0 is SMON_INVALID_ARGUMENT.
+ * Thread safety: every function may be called from several threads on one handle; calls on
+ * one handle are serialised by a lock (use one handle per thread for parallel work).
+ */
+typedef struct smon_clusterer smon_clusterer;
+
+/** Anomaly types of smon_cluster_detection.anomaly_type and smon_clusterer_update. */
+enum {
+    SMON_CLUSTER_NORMAL = 0,           /* not an anomaly */
+    SMON_CLUSTER_OUTLIER = 1,          /* far from every cluster */
+    SMON_CLUSTER_EMERGING = 2,         /* part of a new dense group far from the model's clusters */
+    SMON_CLUSTER_DRIFTED = 3           /* in a cluster whose recent members moved off its centre */
+};
+
+/** Quality, stability and drift figures of a clusterer (NaN where undefined). */
+typedef struct smon_cluster_metrics {
+    int32_t clusters;          /* clusters of the last fit */
+    int32_t noise;             /* points labelled -1 in the last fit */
+    int64_t points;            /* points of the last fit */
+    int32_t features;          /* input columns */
+    int32_t model_dim;         /* dimensions after standardisation / PCA */
+    double silhouette;         /* mean silhouette (sampled above clusterer.silhouette_sample points) */
+    double davies_bouldin;     /* Davies-Bouldin index (lower is better) */
+    double calinski_harabasz;  /* Calinski-Harabasz index (higher is better) */
+    double inertia;            /* sum of squared distances to cluster centres */
+    double bic;                /* Bayesian information criterion (gmm) */
+    double stability_ari;      /* adjusted Rand index between this fit and the previous model on the same data */
+    double stability_jaccard;  /* pair-counting Jaccard index, likewise */
+    double drift_statistic;    /* Page-Hinkley statistic on the online score stream */
+    int32_t drift_alarm;       /* 1 while the drift test is in alarm */
+    int32_t drift_alarms;      /* alarms raised since the last fit */
+} smon_cluster_metrics;
+
+/** The verdict on one event from smon_clusterer_detect. */
+typedef struct smon_cluster_detection {
+    int32_t is_anomaly;            /* 1 if the (context-adjusted) score crosses clusterer.anomaly_threshold */
+    int32_t anomaly_type;          /* SMON_CLUSTER_* */
+    double anomaly_score;          /* calibrated, [0,1] */
+    double business_impact_score;  /* score x impact weight x context sensitivity, [0,1] */
+    int32_t impact_category;       /* SMON_IMPACT_* of the service */
+    int32_t cluster;               /* assigned cluster, -1 if none */
+    int32_t drift_alarm;           /* 1 while the drift test is in alarm */
+    double cluster_drift;          /* recent shift of the assigned cluster / its scale */
+} smon_cluster_detection;
+
+/** Creates a clusterer from cfg (NULL: defaults) in *out. Free with smon_clusterer_free. */
+smon_status smon_clusterer_new(const smon_config *cfg, smon_clusterer **out);
+/** Releases a clusterer. NULL or an already freed handle is a no-op. */
+void smon_clusterer_free(smon_clusterer *c);
+/**
+ * Fits the configured algorithm on x (n x d, row-major, read during the call only) and
+ * replaces the model; the online state restarts in the new model's space. SMON_INVALID_ARGUMENT
+ * for k > n; duplicate points and zero-variance columns are fine.
+ */
+smon_status smon_clusterer_fit(smon_clusterer *c, const double *x, size_t n, size_t d);
+/**
+ * Labels and calibrated scores of x (n x d) against the fitted model, into caller arrays of
+ * n entries; either output may be NULL. SMON_STATE before fit; d must match the fit's.
+ */
+smon_status smon_clusterer_predict(smon_clusterer *c, const double *x, size_t n, size_t d,
+                                   int32_t *labels_out, double *scores_out);
+/** Calibrated anomaly scores only (scores_out: n doubles, required). */
+smon_status smon_clusterer_score(smon_clusterer *c, const double *x, size_t n, size_t d, double *scores_out);
+/**
+ * Online update, one event per row in order: each row is scored then learned. Works before
+ * any fit (online micro-clusters after clusterer.stream_warmup points; scores are 0 during
+ * the warm-up). Outputs (n entries each, any may be NULL): cluster label (before a fit: the
+ * micro-cluster id), calibrated score, SMON_CLUSTER_* type.
+ */
+smon_status smon_clusterer_update(smon_clusterer *c, const double *x, size_t n, size_t d,
+                                  int32_t *labels_out, double *scores_out, int32_t *types_out);
+/**
+ * One event with business context: learned online like smon_clusterer_update, then judged
+ * with the service's impact rule and the context sensitivity at ts_ms (peak hours,
+ * deployments). service may be NULL. out is required; if json_out is not NULL it receives
+ * the verdict with recommended actions as JSON (free with smon_free).
+ */
+smon_status smon_clusterer_detect(smon_clusterer *c, const double *x, size_t d, const char *service, int64_t ts_ms,
+                                  smon_cluster_detection *out, char **json_out);
+/** Quality, stability and drift figures into *out. */
+smon_status smon_clusterer_metrics(smon_clusterer *c, smon_cluster_metrics *out);
+/**
+ * Labels of the last fit into labels_out (capacity entries). *n_out (required) receives the
+ * count; with labels_out NULL only the count is reported. SMON_CAPACITY if capacity is too small.
+ */
+smon_status smon_clusterer_labels(smon_clusterer *c, int32_t *labels_out, size_t capacity, size_t *n_out);
+/**
+ * Cluster centres in input space, row-major k x d, into out (capacity doubles). *k_out and
+ * *d_out (required) receive the shape; with out NULL only the shape is reported. Before a
+ * fit: the online micro-cluster centres.
+ */
+smon_status smon_clusterer_centroids(smon_clusterer *c, double *out, size_t capacity, size_t *k_out, size_t *d_out);
+/**
+ * Agglomerative models only: the training labels with the dendrogram cut into k clusters
+ * (multi-scale), into labels_out (capacity >= training points). SMON_STATE for other models.
+ */
+smon_status smon_clusterer_cut(smon_clusterer *c, size_t k, int32_t *labels_out, size_t capacity);
+/** The whole state as a buffer (*data_out freed with smon_free, *size_out bytes). */
+smon_status smon_clusterer_snapshot(smon_clusterer *c, void **data_out, size_t *size_out);
+/** Replaces the state with a snapshot's; on error the clusterer is unchanged. */
+smon_status smon_clusterer_restore(smon_clusterer *c, const void *data, size_t size);
+/** Latency and throughput of the handle (points fitted, predicted and updated). */
+smon_status smon_clusterer_performance(smon_clusterer *c, smon_performance *out);
+/** Announces a deployment window of service (NULL or "*": all) for business weighting. */
+smon_status smon_clusterer_add_deployment(smon_clusterer *c, const char *service, int64_t start_ms, int64_t end_ms);
 /* ==== END CLUSTERER ==== */
 
 #ifdef __cplusplus

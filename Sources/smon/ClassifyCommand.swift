@@ -1,9 +1,112 @@
 import ArgumentParser
 import SpotifyMonCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `smon classify`
+/// `smon classify FILE.jsonl [--learn]`: one alert per line in, one JSON result per alert out.
+/// `smon classify --generate N [--seed S]`: writes the labeled generated alert stream as JSONL.
 struct ClassifyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "classify", abstract: "Classify alerts from JSONL (issue 6).")
-    @Argument(parsing: .captureForPassthrough, help: "Arguments.") var rest: [String] = []
-    func run() throws { throw CLIError("smon classify: this engine has not landed yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Classify alerts from JSONL (issue 6), or generate a labeled alert stream.",
+        discussion: """
+        Input: one JSON object per line with the AlertFeatures fields (alert_id, timestamp, source_system, \
+        metric_name, alert_message, severity_raw, current_value, threshold_violated), service_name, labels, \
+        optional fingerprint and status (firing/resolved), and optional truth (label_class, label_team, \
+        label_false_positive, label_priority, incident_id, time_to_ack_s, time_to_resolve_s). An Alertmanager \
+        webhook payload (version 4) on one line is also accepted. Lines {"type":"deployment"|"maintenance", \
+        "service":..., "start_ms":..., "end_ms":...} announce windows and produce no output. \
+        Output: one JSON object per alert: alert_id, alert_class, priority, priority_score, recommended_team, \
+        false_positive_probability, group_id, suppressed, escalation (+ confidence, suppression_reason, sla, \
+        impact, context). A malformed line yields {"line": N, "error": "..."}.
+        """)
+
+    @Argument(help: "JSONL file of alerts (- for standard input).") var file: String?
+    @Flag(help: "Prequential: predict each alert first, then learn from its label_* fields.") var learn = false
+    @Option(help: "Instead of classifying, write N generated alerts (with truth) as JSONL.") var generate: Int?
+    @Option(help: "Seed of the generator.") var seed: UInt64 = 42
+    @Option(name: .customLong("set"), help: "Configuration KEY=VALUE (repeatable).") var settings: [String] = []
+    @Flag(help: "Print the classifier's statistics (JSON) to standard error at the end.") var stats = false
+    @Flag(help: .hidden) var demo = false
+
+    func run() throws {
+        if demo {
+            for line in try AlertsDemo.run(progress: { _ in }) { print(line) }
+            return
+        }
+        if let n = generate {
+            guard n > 0, n <= 50_000_000 else { throw CLIError("smon classify: --generate needs 1...50000000") }
+            var g = AlertStreamGenerator(seed: seed)
+            var out = OutputBuffer()
+            for e in g.generate(alerts: n) { out.line(AlertStreamGenerator.jsonLine(e)) }
+            out.flush()
+            return
+        }
+        guard let file else { throw CLIError("smon classify: give a FILE.jsonl (or - for stdin), or --generate N") }
+        var config = Configuration()
+        for s in settings {
+            let kv = s.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2 else { throw CLIError("smon classify: --set expects KEY=VALUE, got \(s)") }
+            do { try config.set(kv[0], kv[1]) } catch { throw CLIError("smon classify: \(error)") }
+        }
+        let classifier = try AlertClassifier(config: config)
+        guard let fp = file == "-" ? stdin : fopen(file, "r") else { throw CLIError("smon classify: cannot open \(file)") }
+        defer { if file != "-" { fclose(fp) } }
+        var out = OutputBuffer()
+        var linePtr: UnsafeMutablePointer<CChar>?
+        var cap = 0
+        var lineNo = 0
+        while true {
+            let n = getline(&linePtr, &cap, fp)
+            if n < 0 { break }
+            lineNo += 1
+            guard let linePtr else { break }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(linePtr).assumingMemoryBound(to: UInt8.self), count: n)
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { continue }
+            do {
+                let json = try JSONValue.parse(bytes)
+                if let type = json["type"]?.text, type == "deployment" || type == "maintenance" {
+                    let svc = json["service"]?.text ?? "*"
+                    let lim = Double(AlertClassifier.maxTimestampMs)
+                    guard let da = json["start_ms"]?.double, let db = json["end_ms"]?.double, da.isFinite, db.isFinite,
+                          abs(da) <= lim, abs(db) <= lim, da <= db else {
+                        throw SMONError.invalidArgument("a window needs numeric start_ms <= end_ms")
+                    }
+                    let a = Int64(da), b = Int64(db)
+                    if type == "deployment" {
+                        classifier.context.addDeployment(.init(service: svc, startMs: a, endMs: b))
+                        classifier.deploymentsChanged()
+                    } else { classifier.addMaintenance(service: svc, startMs: a, endMs: b) }
+                    continue
+                }
+                for r in try AlertDecoding.records(from: json) {
+                    let res = classifier.classify(r)
+                    out.line(classifier.resultJSON(res, alertId: r.alertId))
+                    if learn, !r.resolved, !r.feedback.isEmpty { classifier.learn(r, r.feedback) }
+                }
+            } catch {
+                var j = JSONWriter()
+                j.beginObject(); j.field("line", lineNo); j.field("error", "\(error)"); j.endObject()
+                out.line(j.text)
+            }
+        }
+        free(linePtr)
+        out.flush()
+        if stats { fputs(classifier.statsJSON() + "\n", stderr) }
+    }
+}
+
+/// Buffered standard output.
+struct OutputBuffer {
+    var bytes: [UInt8] = []
+    mutating func line(_ s: String) {
+        bytes.append(contentsOf: s.utf8); bytes.append(0x0A)
+        if bytes.count > 1 << 16 { flush() }
+    }
+    mutating func flush() {
+        bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+        bytes.removeAll(keepingCapacity: true)
+        fflush(stdout)
+    }
 }

@@ -17,7 +17,10 @@ struct DemoCommand: ParsableCommand {
     /// The stages, in the order the product description presents the engines.
     static let stages: [Stage] = [
         // ==== demo stages (one line per engine) ====
-        ("Real-time anomaly detector", AnomalyDemo.run),
+        ("Real-time anomaly detector", { try AnomalyDemo.run(progress: $0) }),
+        ("Intelligent alert classifier", { try AlertsDemo.run(progress: $0) }),
+        ("Predictive analytics", { try ForecastDemo.run(progress: $0) }),
+        ("Adaptive clustering", { try ClusterDemo.run(progress: $0) }),
     ]
 
     func run() throws {

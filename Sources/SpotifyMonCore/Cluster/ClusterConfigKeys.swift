@@ -1,5 +1,53 @@
-/// Configuration keys of the clusterer (prefix cluster.).
+/// Configuration keys of the clusterer (prefix `clusterer.`).
 public enum ClusterConfigKeys {
+    /// The algorithm names `clusterer.algorithm` accepts.
+    public static let algorithms = ["kmeans", "minibatch", "dbscan", "gmm", "spectral", "agglomerative", "stream"]
+
     /// The declarations.
-    public static let all: [ConfigKey] = []
+    public static let all: [ConfigKey] = [
+        ConfigKey("clusterer.algorithm", .choice(algorithms), default: "kmeans",
+                  "Batch algorithm of fit: kmeans, minibatch, dbscan, gmm, spectral, agglomerative, or stream (online micro-clusters)."),
+        ConfigKey("clusterer.k", .int(0...10_000), default: "0",
+                  "Number of clusters; 0 chooses k automatically (silhouette, or BIC for gmm) in 2...clusterer.k_max."),
+        ConfigKey("clusterer.k_max", .int(2...1000), default: "10",
+                  "Largest k tried by automatic k."),
+        ConfigKey("clusterer.n_init", .int(1...1000), default: "3",
+                  "K-means runs from different k-means++ seeds; the lowest inertia wins."),
+        ConfigKey("clusterer.max_iter", .int(1...100_000), default: "300",
+                  "Iteration cap of k-means, mini-batch k-means (epochs) and EM."),
+        ConfigKey("clusterer.tol", .double(0...1), default: "0.0001",
+                  "Convergence tolerance (k-means: centre shift relative to the data variance; EM: lower-bound change, times 10)."),
+        ConfigKey("clusterer.batch_size", .int(16...1_000_000), default: "1024",
+                  "Mini-batch size of mini-batch k-means."),
+        ConfigKey("clusterer.eps", .double(0...1e300), default: "0.5",
+                  "DBSCAN neighbourhood radius (in the model's feature space, i.e. after standardisation/PCA)."),
+        ConfigKey("clusterer.min_samples", .int(1...100_000), default: "5",
+                  "DBSCAN core-point threshold (the point itself included); also the weight an emerging cluster needs."),
+        ConfigKey("clusterer.covariance", .choice(["full", "diag"]), default: "full",
+                  "Gaussian mixture covariance type."),
+        ConfigKey("clusterer.reg_covar", .double(0...1), default: "0.000001",
+                  "Added to covariance diagonals (Gaussian mixture)."),
+        ConfigKey("clusterer.linkage", .choice(["ward", "average", "complete", "single"]), default: "ward",
+                  "Agglomerative linkage."),
+        ConfigKey("clusterer.neighbors", .int(2...1000), default: "10",
+                  "Spectral clustering: neighbours in the k-NN affinity graph (the point itself included)."),
+        ConfigKey("clusterer.standardize", .bool, default: "false",
+                  "Standardise features (z-score, zero-variance columns kept at 0) before clustering; kept in the model."),
+        ConfigKey("clusterer.pca_components", .int(0...10_000), default: "0",
+                  "Project onto this many principal components (LAPACK) after standardisation; 0: no PCA."),
+        ConfigKey("clusterer.silhouette_sample", .int(100...1_000_000), default: "3000",
+                  "Points used for the silhouette (exact below this size, a seeded sample above)."),
+        ConfigKey("clusterer.anomaly_threshold", .double(0...1), default: "0.99",
+                  "Calibrated score from which a point is an anomaly (before business weighting)."),
+        ConfigKey("clusterer.stream_radius", .double(0...1e300), default: "0",
+                  "Online micro-cluster radius in feature space; 0: derived from the warm-up data."),
+        ConfigKey("clusterer.stream_max_clusters", .int(2...100_000), default: "64",
+                  "Most micro-clusters the online clusterer keeps (the lightest is replaced)."),
+        ConfigKey("clusterer.stream_half_life", .double(1...1e12), default: "10000",
+                  "Half-life, in points, of micro-cluster weights (decay)."),
+        ConfigKey("clusterer.stream_warmup", .int(2...1_000_000), default: "200",
+                  "Points buffered before the online clusterer starts (scales and radius are estimated on them)."),
+        ConfigKey("clusterer.drift_threshold", .double(0...1e6), default: "25",
+                  "Page-Hinkley threshold (in units of the calibrated score) of the drift detector on the distance stream."),
+    ]
 }

@@ -46,7 +46,10 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
     /// A uniform integer in [0, bound) for bound > 0 (Lemire's multiply-shift, tiny bias accepted).
     @inlinable
     public mutating func nextInt(below bound: Int) -> Int {
-        Int((next() >> 32) &* UInt64(truncatingIfNeeded: bound) >> 32)
+        // High word of bound × random (Lemire). The former `(next() >> 32) &* UInt64(bound) >> 32`
+        // parsed as `x &* (bound >> 32)` (shifts bind tighter than &*) and always returned 0.
+        guard bound > 0 else { return 0 }
+        return Int(truncatingIfNeeded: UInt64(bound).multipliedFullWidth(by: next()).high)
     }
 
     /// A standard normal variate (Box–Muller).

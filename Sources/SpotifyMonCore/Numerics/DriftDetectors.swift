@@ -1,5 +1,7 @@
-/// Page-Hinkley test for a change in the mean of a standardised stream, both directions.
-public struct PageHinkley: Sendable {
+/// Page-Hinkley test (CUSUM form) for a change in the mean of a standardised stream: both
+/// directions with `update`, upward only with `updateUpward`. Shared by every engine that
+/// watches a stream for concept drift.
+public struct PageHinkley: Sendable, Equatable {
     /// Cumulative sums for upward and downward changes.
     public var up: Double = 0, down: Double = 0
     /// Points since the last reset.
@@ -19,6 +21,21 @@ public struct PageHinkley: Sendable {
         if up > lambda || down > lambda { up = 0; down = 0; count = 0; return true }
         return false
     }
+
+    /// One-sided form: folds in `x` and reports whether the upward statistic is above
+    /// `lambda` (it stays in alarm until the mean comes back down or `reset()` is called).
+    @inlinable
+    public mutating func updateUpward(_ x: Double, delta: Double, lambda: Double) -> Bool {
+        up = Swift.max(0, up + MathUtil.clamp(x, -20, 20) - delta)
+        count &+= 1
+        return up > lambda
+    }
+
+    /// The larger of the two statistics.
+    public var statistic: Double { Swift.max(up, down) }
+
+    /// Forgets everything (after a refit or a handled change).
+    public mutating func reset() { up = 0; down = 0; count = 0 }
 }
 
 /// ADWIN (Bifet & Gavaldà 2007): an adaptive window over a bounded stream kept as an

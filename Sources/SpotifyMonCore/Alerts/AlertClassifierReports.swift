@@ -1,0 +1,221 @@
+/// Snapshots, statistics, explanations and the JSON form of results.
+extension AlertClassifier {
+    // MARK: - Snapshot
+
+    /// The whole state (models, names, histories, groups, response patterns, counters).
+    public func snapshot() -> [UInt8] {
+        lock.withLock {
+            var w = SnapshotWriter()
+            w.write(UInt32(1)) // classifier payload version
+            classes.encode(to: &w)
+            teams.encode(to: &w)
+            model.encode(to: &w)
+            fingerprints.encode(to: &w)
+            grouper.encode(to: &w)
+            response.encode(to: &w)
+            w.write(sla)
+            w.write(suppressedByReason)
+            for v in [classified, learned, groupsOpened, feedbackClass, feedbackTeam, feedbackFP, feedbackPriority] { w.write(v) }
+            w.write(lastTimeMs)
+            return Snapshot.seal(w, engine: .classifier)
+        }
+    }
+
+    /// Replaces the state with a snapshot's; on error nothing changes.
+    public func restore(_ bytes: UnsafeRawBufferPointer) throws {
+        var r = try Snapshot.open(bytes, engine: .classifier)
+        let version: UInt32 = try r.read()
+        guard version == 1 else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
+        var c = LabelTable(capacity: classes.capacity), t = LabelTable(capacity: teams.capacity)
+        try c.decode(from: &r)
+        try t.decode(from: &r)
+        guard t.count >= 1 else { throw SMONError.corrupt("snapshot has no teams") }
+        // Decode the model into a scratch model so a failure leaves the engine untouched.
+        let m = HashedLinearModel(bits: model.rows.trailingZeroBitCount, maxClasses: model.maxClasses, maxTeams: model.maxTeams,
+                                  learningRate: Double(model.learningRate), l2: Double(model.l2))
+        try m.decode(from: &r)
+        var fps = FingerprintTable(capacity: fingerprints.slots.count)
+        try fps.decode(from: &r)
+        var g = AlertGrouper(slots: grouper.groups.count, windowSeconds: Int(grouper.windowMs / 1000), spanSeconds: Int(grouper.spanMs / 1000),
+                             threshold: grouper.threshold)
+        try g.decode(from: &r)
+        var resp = ResponseStats(maxTeams: model.maxTeams, maxClasses: model.maxClasses)
+        try resp.decode(from: &r)
+        let s: [SLACounters] = try r.read()
+        let sup: [UInt64] = try r.read()
+        var counters: [UInt64] = []
+        for _ in 0..<7 { counters.append(try r.read()) }
+        let last: Int64 = try r.read()
+        try r.finish()
+        guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
+        guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
+        lock.withLock {
+            classes = c; teams = t
+            model.w.update(from: m.w, count: model.rows * model.stride)
+            fingerprints = fps; grouper = g; response = resp; sla = s; suppressedByReason = sup
+            classified = counters[0]; learned = counters[1]; groupsOpened = counters[2]; feedbackClass = counters[3]
+            feedbackTeam = counters[4]; feedbackFP = counters[5]; feedbackPriority = counters[6]
+            lastTimeMs = last
+            deployCacheStamp = .min
+        }
+    }
+
+    // MARK: - Statistics
+
+    /// Counters as JSON: alerts, suppression by reason, groups, feedback, SLA per priority.
+    public func statsJSON() -> String {
+        lock.withLock {
+            var j = JSONWriter()
+            j.beginObject()
+            j.field("classified", Int(truncatingIfNeeded: classified))
+            j.field("learned", Int(truncatingIfNeeded: learned))
+            j.field("groups", Int(truncatingIfNeeded: groupsOpened))
+            let sup = suppressedByReason.enumerated().filter { $0.offset != 0 }.reduce(UInt64(0)) { $0 + $1.element }
+            j.field("suppressed", Int(truncatingIfNeeded: sup))
+            j.field("surfaced", Int(truncatingIfNeeded: suppressedByReason[0]))
+            j.key("suppressed_by_reason"); j.beginObject()
+            for r in SuppressionReason.allCases where r != .none { j.field(r.name, Int(truncatingIfNeeded: suppressedByReason[Int(r.rawValue)])) }
+            j.endObject()
+            j.key("feedback"); j.beginObject()
+            j.field("class", Int(truncatingIfNeeded: feedbackClass)); j.field("team", Int(truncatingIfNeeded: feedbackTeam))
+            j.field("false_positive", Int(truncatingIfNeeded: feedbackFP)); j.field("priority", Int(truncatingIfNeeded: feedbackPriority))
+            j.endObject()
+            j.key("sla"); j.beginObject()
+            var breaches: UInt64 = 0, atRisk: UInt64 = 0
+            for p in 0..<4 {
+                let s = sla[p]
+                breaches += s.ackBreaches + s.resolveBreaches; atRisk += s.atRisk
+                j.key("P\(p + 1)"); j.beginObject()
+                j.field("ack_target_minutes", ackTargets[p]); j.field("resolve_target_minutes", resolveTargets[p])
+                j.field("alerts", Int(truncatingIfNeeded: s.alerts)); j.field("surfaced", Int(truncatingIfNeeded: s.surfaced))
+                j.field("at_risk", Int(truncatingIfNeeded: s.atRisk))
+                j.field("ack_reports", Int(truncatingIfNeeded: s.ackReports)); j.field("ack_breaches", Int(truncatingIfNeeded: s.ackBreaches))
+                j.field("resolve_reports", Int(truncatingIfNeeded: s.resolveReports))
+                j.field("resolve_breaches", Int(truncatingIfNeeded: s.resolveBreaches))
+                j.endObject()
+            }
+            j.field("breaches", Int(truncatingIfNeeded: breaches)); j.field("at_risk", Int(truncatingIfNeeded: atRisk))
+            j.endObject()
+            j.key("classes"); j.beginArray(); for c in classes.names { j.string(c) }; j.endArray()
+            j.key("teams"); j.beginArray(); for t in teams.names { j.string(t) }; j.endArray()
+            j.field("fingerprints", fingerprints.occupied)
+            j.endObject()
+            return j.text
+        }
+    }
+
+    // MARK: - Results as JSON
+
+    /// The escalation path of a result: on-call, secondary, incident commander (P1/P2) or team lead.
+    public func escalationJSON(_ r: AlertResult, into j: inout JSONWriter, teamName team: String) {
+        j.beginObject()
+        j.key("path"); j.beginArray()
+        j.string(team + "-oncall")
+        if r.escalationLevels >= 3 { j.string(team + "-secondary"); j.string("incident-commander") } else { j.string(team + "-lead") }
+        j.endArray()
+        j.key("after_minutes"); j.beginArray()
+        j.number(0); j.number(r.escalateLevel2Minutes)
+        if r.escalationLevels >= 3 { j.number(r.escalateLevel3Minutes) }
+        j.endArray()
+        j.endObject()
+    }
+
+    /// One result as the CLI prints it (one JSON object).
+    public func resultJSON(_ r: AlertResult, alertId: String) -> String {
+        let cls = className(r.alertClass), team = teamName(r.team)
+        var j = JSONWriter()
+        j.beginObject()
+        j.field("alert_id", alertId)
+        j.field("alert_class", cls)
+        j.field("priority", "P\(r.priority)")
+        j.field("priority_score", (r.priorityScore * 10000).rounded() / 10000)
+        j.field("confidence", (r.confidence * 10000).rounded() / 10000)
+        j.field("recommended_team", team)
+        j.field("false_positive_probability", (r.falsePositiveProbability * 10000).rounded() / 10000)
+        j.field("group_id", Int(truncatingIfNeeded: r.groupId))
+        j.field("suppressed", r.suppressed)
+        j.field("suppression_reason", r.reason == .none ? "" : r.reason.name)
+        j.key("escalation"); escalationJSON(r, into: &j, teamName: team)
+        j.key("sla"); j.beginObject()
+        j.field("ack_deadline_ms", Int(r.ackDeadlineMs)); j.field("resolve_deadline_ms", Int(r.resolveDeadlineMs))
+        j.field("at_risk", r.slaAtRisk)
+        j.endObject()
+        j.field("impact", r.impact.name)
+        j.key("context"); j.beginObject()
+        j.field("peak_hours", r.peak); j.field("deployment", r.deployment)
+        j.field("maintenance", r.maintenance); j.field("business_event", r.businessEvent)
+        j.endObject()
+        j.endObject()
+        return j.text
+    }
+
+    // MARK: - Explanation
+
+    /// Why the classifier would decide what it decides for `a`, without changing any state:
+    /// class and team probabilities, the features that pushed the class most, the
+    /// false-positive probability and its history inputs, priority components, context.
+    public func explainJSON(_ a: AlertView) -> String {
+        lock.withLock {
+            let t = streamTime(a)
+            var info = LabelInfo()
+            x.names = []
+            defer { x.names = nil }
+            beginFeatures(a, &info)
+            let fpKey = fingerprintKey(a, info)
+            let hist = fingerprints.find(fpKey).map { historyStats(fingerprints[$0], at: t) } ?? HistoryStats()
+            let fl = flags(service: AlertFeaturizer.service(a, info), info: info, at: t)
+            _ = finishFeatures(a, info, hist, fl, t)
+            let owner = owner(a, info)
+            let s = score(a, info, hist: hist, owner: owner)
+            let (cat, impactW) = impact(a, info)
+            let ps = priorityScore(a, info, s, impactWeight: impactW, category: cat, flags: fl)
+            var j = JSONWriter()
+            j.beginObject()
+            j.field("alert_id", Bytes.string(a.alertId))
+            j.key("class_probabilities"); j.beginObject()
+            let nC = classes.count
+            var cp: [(String, Double)] = (0..<nC).map { (classes.names[$0], Double(scratch[$0])) }
+            cp.sort { $0.1 > $1.1 }
+            for (n, p) in cp.prefix(6) { j.field(n, (p * 10000).rounded() / 10000) }
+            j.endObject()
+            j.key("team_probabilities"); j.beginObject()
+            var tp: [(String, Double)] = (0..<teams.count).map { (teams.names[$0], Double(scratch[scratchCount + $0])) }
+            tp.sort { $0.1 > $1.1 }
+            for (n, p) in tp.prefix(5) { j.field(n, (p * 10000).rounded() / 10000) }
+            j.endObject()
+            j.field("ownership_team", owner >= 0 ? teams.names[owner] : "")
+            // Top features for the chosen class.
+            var contrib: [(String, Double)] = []
+            if let names = x.names, s.cls < nC {
+                for f in 0..<min(x.count, names.count) {
+                    let wv = Double(model.w[Int(x.index[f]) * model.stride + s.cls] * x.value[f])
+                    if wv != 0 { contrib.append((names[f], wv)) }
+                }
+            }
+            contrib.sort { abs($0.1) > abs($1.1) }
+            j.key("top_features"); j.beginArray()
+            for (n, v) in contrib.prefix(10) { j.beginObject(); j.field("feature", n); j.field("weight", (v * 1000).rounded() / 1000); j.endObject() }
+            j.endArray()
+            j.field("false_positive_probability", (s.fp * 10000).rounded() / 10000)
+            j.key("history"); j.beginObject()
+            j.field("fired_before", Int(hist.count)); j.field("seconds_since_last", Double(hist.sinceSeconds))
+            j.field("flaps", Double(hist.flaps)); j.field("typical_auto_resolve_seconds", Double(hist.autoResolveSeconds))
+            j.field("past_false_positive_rate", Double(hist.fpRate)); j.field("false_positive_feedback", Double(hist.fpFeedback))
+            j.endObject()
+            j.key("priority"); j.beginObject()
+            j.field("score", (ps * 10000).rounded() / 10000); j.field("level", "P\(Self.priority(ps))")
+            j.field("severity_urgency", Self.severityUrgency(AlertFeaturizer.severity(a, info)))
+            j.field("value_threshold_ratio", AlertFeaturizer.ratio(a) ?? .nan)
+            j.field("impact", cat.name); j.field("impact_weight", impactW)
+            j.field("learned_urgency", (s.learnedUrgency * 10000).rounded() / 10000)
+            j.endObject()
+            j.key("context"); j.beginObject()
+            j.field("peak_hours", fl.peak); j.field("deployment", fl.deployment)
+            j.field("maintenance", fl.maintenance); j.field("business_event", fl.businessEvent)
+            j.endObject()
+            j.field("features", x.count)
+            j.endObject()
+            return j.text
+        }
+    }
+}

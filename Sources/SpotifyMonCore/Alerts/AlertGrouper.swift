@@ -1,0 +1,248 @@
+/// What the grouper knows about an alert when placing it.
+public struct GroupKey {
+    /// Service hash (0: none).
+    public var service: UInt64 = 0
+    /// Hashes of the services it depends on (topology label `depends_on=a|b`), up to 8.
+    public var depends: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// How many of `depends` are set.
+    public var dependsCount = 0
+    /// Hashes of context labels (cluster, namespace, region, datacenter), combined.
+    public var context: UInt64 = 0
+    /// Alert name / metric hash.
+    public var alertname: UInt64 = 0
+    /// A 64-bit token sketch of the message (one bit per hashed word).
+    public var textBits: UInt64 = 0
+    /// Timestamp.
+    public var timeMs: Int64 = 0
+    /// The predicted class and its confidence (−1: unknown).
+    public var cls = -1, clsConfidence = 0.0
+    /// An empty key.
+    public init() {}
+
+    /// The i-th dependency.
+    @inline(__always)
+    public func dep(_ i: Int) -> UInt64 {
+        withUnsafeBytes(of: depends) { $0.load(fromByteOffset: i * 8, as: UInt64.self) }
+    }
+    /// Adds a dependency.
+    public mutating func addDep(_ h: UInt64) {
+        guard dependsCount < 8 else { return }
+        withUnsafeMutableBytes(of: &depends) { $0.storeBytes(of: h, toByteOffset: dependsCount * 8, as: UInt64.self) }
+        dependsCount += 1
+    }
+}
+
+/// One open (or recently closed) group of related alerts: an incident candidate.
+public struct AlertGroup: Sendable, Equatable {
+    /// The group id (0: empty slot).
+    public var id: UInt64 = 0
+    /// First and last alert times, ms.
+    public var firstMs: Int64 = 0, lastMs: Int64 = 0
+    /// Alerts in the group.
+    public var alerts: UInt32 = 0
+    /// Alerts surfaced (not suppressed).
+    public var surfaced: UInt32 = 0
+    /// Of those, alerts the model rated real.
+    public var surfacedReal: UInt32 = 0
+    /// The most urgent priority surfaced (1...4; 5: none).
+    public var bestPriority: UInt8 = 5
+    /// The root alert's class and team (the first alert rated real), −1: none yet.
+    public var rootClass: Int16 = -1, rootTeam: Int16 = -1
+    /// The root's class confidence.
+    public var rootConfidence: Float = 0
+    /// Services in the group (up to 8 hashes, a ring).
+    public var services: [UInt64] = []
+    /// Their dependencies (up to 16 hashes).
+    public var depends: [UInt64] = []
+    /// Context label hash of the first alert.
+    public var context: UInt64 = 0
+    /// Union of the members' text sketches.
+    public var textBits: UInt64 = 0
+    /// Alert names seen (up to 8).
+    public var alertnames: [UInt64] = []
+
+    /// An empty slot.
+    public init() {}
+}
+
+extension AlertGroup: SnapshotCodable {
+    public func encode(to w: inout SnapshotWriter) {
+        w.write(id); w.write(firstMs); w.write(lastMs); w.write(alerts); w.write(surfaced); w.write(surfacedReal); w.write(bestPriority)
+        w.write(rootClass); w.write(rootTeam); w.write(rootConfidence.bitPattern); w.write(services); w.write(depends)
+        w.write(context); w.write(textBits); w.write(alertnames)
+    }
+    public init(from r: inout SnapshotReader) throws {
+        id = try r.read(); firstMs = try r.read(); lastMs = try r.read(); alerts = try r.read(); surfaced = try r.read(); surfacedReal = try r.read()
+        bestPriority = try r.read(); rootClass = try r.read(); rootTeam = try r.read()
+        rootConfidence = Float(bitPattern: try r.read()); services = try r.read(); depends = try r.read()
+        context = try r.read(); textBits = try r.read(); alertnames = try r.read()
+        guard services.count <= 8, depends.count <= 16, alertnames.count <= 8 else { throw SMONError.corrupt("snapshot group too large") }
+        let lim = AlertClassifier.maxTimestampMs
+        guard abs(firstMs) <= lim, abs(lastMs) <= lim, rootConfidence.isFinite, (1...5).contains(bestPriority) else {
+            throw SMONError.corrupt("snapshot holds an out-of-range group")
+        }
+    }
+}
+
+/// Online grouping: an alert joins the open group it relates to most (same service, a
+/// topology neighbour, shared context labels, similar text, close in time), or opens a new
+/// group. Groups live in a fixed ring of slots; indexes from service hashes to slots are
+/// direct-mapped caches, so placing an alert costs a handful of comparisons and no allocation
+/// once the slots' small arrays have grown.
+public struct AlertGrouper: Sendable {
+    /// Group slots (a ring).
+    public private(set) var groups: [AlertGroup]
+    var next = 0
+    /// The next group id.
+    public private(set) var nextId: UInt64 = 1
+    /// service hash → slot of the newest group with that service.
+    var byService: [Int32]
+    /// dependency hash → slot of the newest group whose members depend on it.
+    var byDepends: [Int32]
+    let indexMask: Int
+    /// Group window, ms: a group stays open while its last alert is this recent.
+    public let windowMs: Int64
+    /// Other alerts than the group's own fingerprints join only this long after the group opened, ms.
+    public let spanMs: Int64
+    /// Score needed to join.
+    public let threshold: Double
+
+    /// A grouper with `slots` group slots.
+    public init(slots: Int = 1024, windowSeconds: Int, spanSeconds: Int, threshold: Double) {
+        spanMs = Int64(spanSeconds) * 1000
+        groups = Array(repeating: AlertGroup(), count: slots)
+        byService = Array(repeating: -1, count: 8192)
+        byDepends = Array(repeating: -1, count: 8192)
+        indexMask = 8191
+        windowMs = Int64(windowSeconds) * 1000
+        self.threshold = threshold
+    }
+
+    /// Whether the group in slot `s` is open at `t`.
+    @inline(__always)
+    public func isOpen(_ s: Int, at t: Int64) -> Bool {
+        s >= 0 && s < groups.count && groups[s].id != 0 && t - groups[s].lastMs <= windowMs && t >= groups[s].firstMs - windowMs
+    }
+
+    /// The slot holding group `id` if it is still open at `t`.
+    public func openSlot(of id: UInt64, at t: Int64) -> Int? {
+        guard id != 0 else { return nil }
+        // Slots are assigned in id order around the ring.
+        let s = Int((id &- 1) % UInt64(groups.count))
+        return groups[s].id == id && isOpen(s, at: t) ? s : nil
+    }
+
+    /// How related an alert is to the group in slot `s`: same service 2, topology neighbour
+    /// 1.5, same context labels 0.5 (different: −1), same alert name 0.5, similar text up to 1,
+    /// within two minutes of the group's last alert 0.5.
+    public func score(_ k: GroupKey, _ s: Int) -> Double {
+        groups.withUnsafeBufferPointer { gs in
+            let g = UnsafePointer(gs.baseAddress! + s) // no copy: no reference counting of the member arrays
+            var score = 0.0
+            if k.service != 0 {
+                if g.pointee.services.contains(k.service) { score += 2 }
+                else if g.pointee.depends.contains(k.service) { score += 1.5 }
+                else {
+                    for i in 0..<k.dependsCount where g.pointee.services.contains(k.dep(i)) { score += 1.5; break }
+                }
+            }
+            if k.context != 0, g.pointee.context != 0 { score += k.context == g.pointee.context ? 0.5 : -1 }
+            if k.alertname != 0, g.pointee.alertnames.contains(k.alertname) { score += 0.5 }
+            if k.textBits != 0 {
+                let own = k.textBits.nonzeroBitCount
+                let jac = Double(own - (k.textBits & ~g.pointee.textBits).nonzeroBitCount) / Double(own)
+                if jac > 0.6 { score += (jac - 0.6) / 0.4 }
+            }
+            if k.timeMs - g.pointee.lastMs <= 120_000 { score += 0.5 }
+            // A confident root cause of another kind is likely another incident.
+            if k.cls >= 0, g.pointee.rootClass >= 0, k.cls != Int(g.pointee.rootClass), k.clsConfidence > 0.7,
+               g.pointee.rootConfidence > 0.7 { score -= 1 }
+            return score
+        }
+    }
+
+    /// Chooses the group for an alert: `preferred` (the fingerprint's own open group) wins;
+    /// otherwise the best related open group above the threshold; otherwise a new group.
+    /// Returns the slot and whether the group is new.
+    public mutating func place(_ k: GroupKey, preferred: UInt64) -> (slot: Int, isNew: Bool) {
+        let t = k.timeMs
+        if let s = openSlot(of: preferred, at: t) { join(s, k); return (s, false) }
+        var best = -1
+        var bestScore = threshold
+        @inline(__always) func consider(_ s: Int) {
+            guard isOpen(s, at: t), t - groups[s].firstMs <= spanMs else { return }
+            let sc = score(k, s)
+            if sc >= bestScore { bestScore = sc; best = s }
+        }
+        if k.service != 0 {
+            consider(Int(byService[Int(truncatingIfNeeded: k.service) & indexMask]))
+            consider(Int(byDepends[Int(truncatingIfNeeded: k.service) & indexMask]))
+        }
+        for i in 0..<k.dependsCount { consider(Int(byService[Int(truncatingIfNeeded: k.dep(i)) & indexMask])) }
+        // The most recent groups, for text similarity across unrelated services.
+        for j in 1...4 { consider((next - j + groups.count) % groups.count) }
+        if best >= 0 { join(best, k); return (best, false) }
+        let s = next
+        next = (next + 1) % groups.count
+        var g = AlertGroup()
+        g.id = nextId
+        nextId &+= 1
+        g.firstMs = t; g.lastMs = t
+        g.context = k.context
+        g.services.reserveCapacity(8); g.depends.reserveCapacity(16); g.alertnames.reserveCapacity(8)
+        groups[s] = g
+        join(s, k)
+        return (s, true)
+    }
+
+    mutating func join(_ s: Int, _ k: GroupKey) {
+        groups[s].lastMs = max(groups[s].lastMs, k.timeMs)
+        groups[s].alerts &+= 1
+        groups[s].textBits |= k.textBits
+        if k.service != 0, !groups[s].services.contains(k.service), groups[s].services.count < 8 {
+            groups[s].services.append(k.service)
+        }
+        for i in 0..<k.dependsCount where groups[s].depends.count < 16 && !groups[s].depends.contains(k.dep(i)) {
+            groups[s].depends.append(k.dep(i))
+            byDepends[Int(truncatingIfNeeded: k.dep(i)) & indexMask] = Int32(s)
+        }
+        if k.alertname != 0, !groups[s].alertnames.contains(k.alertname), groups[s].alertnames.count < 8 {
+            groups[s].alertnames.append(k.alertname)
+        }
+        if k.service != 0 { byService[Int(truncatingIfNeeded: k.service) & indexMask] = Int32(s) }
+    }
+
+    /// Records that an alert of the group in slot `s` was surfaced with `priority`.
+    public mutating func surfaced(_ s: Int, priority: Int, real: Bool) {
+        groups[s].surfaced &+= 1
+        if real { groups[s].surfacedReal &+= 1 }
+        groups[s].bestPriority = UInt8(min(Int(groups[s].bestPriority), priority))
+    }
+
+    /// Sets the group's root (first alert rated real).
+    public mutating func setRoot(_ s: Int, cls: Int, team: Int, confidence: Double) {
+        groups[s].rootClass = Int16(cls); groups[s].rootTeam = Int16(team); groups[s].rootConfidence = Float(confidence)
+    }
+
+    /// The group in slot `s`.
+    public subscript(_ s: Int) -> AlertGroup { groups[s] }
+
+    func encode(to w: inout SnapshotWriter) {
+        w.write(UInt64(groups.count)); w.write(UInt64(next)); w.write(nextId)
+        w.write(groups); w.write(byService); w.write(byDepends)
+    }
+
+    mutating func decode(from r: inout SnapshotReader) throws {
+        let n: UInt64 = try r.read()
+        let nx: UInt64 = try r.read()
+        guard n == UInt64(groups.count), nx < n else { throw SMONError.corrupt("snapshot group ring size differs") }
+        nextId = try r.read()
+        let g: [AlertGroup] = try r.read()
+        let bs: [Int32] = try r.read(), bd: [Int32] = try r.read()
+        guard g.count == groups.count, bs.count == byService.count, bd.count == byDepends.count,
+              (bs + bd).allSatisfy({ $0 >= -1 && Int($0) < groups.count }) else {
+            throw SMONError.corrupt("snapshot grouping state inconsistent")
+        }
+        groups = g; byService = bs; byDepends = bd; next = Int(nx)
+    }
+}

@@ -1,0 +1,127 @@
+/// Hashing of byte runs into feature rows: every feature is a (namespace, bytes) pair hashed
+/// in place over the caller's UTF-8 (ASCII letters lower-cased), then mapped to one of
+/// 2^bits weight rows.
+public enum FeatureHash {
+    /// Namespaces keep equal text in different fields apart.
+    public enum Space: UInt64 {
+        case bias = 1, word, bigram, ngram, metricToken, metric, source, service, severity, label, ratio
+        case hour, weekday, flags, fpCount, fpSince, fpFlap, fpAutoResolve, fpHistory, alertname, group
+    }
+
+    /// The FNV-1a start of a namespace.
+    @inline(__always)
+    public static func start(_ s: Space) -> UInt64 { (FNV1a.basis ^ s.rawValue) &* FNV1a.prime }
+
+    /// ASCII lower-casing of one byte.
+    @inline(__always)
+    public static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+
+    /// Folds one byte (ASCII lower-cased) into a running hash.
+    @inline(__always)
+    public static func fold(_ h: UInt64, _ b: UInt8) -> UInt64 {
+        let c = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+        return (h ^ UInt64(c)) &* FNV1a.prime
+    }
+
+    /// The hash of a byte run in a namespace.
+    @inline(__always)
+    public static func bytes(_ s: Space, _ p: UnsafeRawBufferPointer) -> UInt64 {
+        var h = start(s)
+        for b in p { h = fold(h, b) }
+        return h
+    }
+
+    /// The hash of a byte run in a namespace (from a String).
+    public static func text(_ s: Space, _ t: String) -> UInt64 {
+        var h = start(s)
+        for b in t.utf8 { h = fold(h, b) }
+        return h
+    }
+
+    /// The hash of a small integer bucket in a namespace.
+    @inline(__always)
+    public static func bucket(_ s: Space, _ v: Int) -> UInt64 {
+        mix(start(s) ^ UInt64(bitPattern: Int64(v)) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// A final avalanche (splitmix64's).
+    @inline(__always)
+    public static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Whether a byte continues a word: ASCII letters and digits, and every non-ASCII byte.
+    @inline(__always)
+    public static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+    }
+}
+
+/// A sparse feature vector in fixed storage, reused for every alert (no allocation per alert).
+/// In explain mode it also records a readable name per feature.
+public final class FeatureBuffer {
+    /// Row indices.
+    public let index: UnsafeMutablePointer<Int32>
+    /// Values.
+    public let value: UnsafeMutablePointer<Float>
+    /// Count, block start, and explain-mode flag (in raw storage: no exclusivity checks on the hot path).
+    let state: UnsafeMutablePointer<Int>
+    /// Features held.
+    public var count: Int { @inline(__always) get { state[0] } }
+    /// Room.
+    public let capacity: Int
+    /// Bits of the row space.
+    let shift: UInt64
+    /// Names (explain mode only).
+    public var names: [String]? {
+        didSet { state[2] = names == nil ? 0 : 1 }
+    }
+
+    /// A buffer for up to `capacity` features over 2^bits rows.
+    public init(capacity: Int, bits: Int) {
+        self.capacity = capacity
+        shift = UInt64(64 - bits)
+        index = .allocate(capacity: capacity)
+        value = .allocate(capacity: capacity)
+        state = .allocate(capacity: 3)
+        state.initialize(repeating: 0, count: 3)
+    }
+
+    deinit { index.deallocate(); value.deallocate(); state.deallocate() }
+
+    /// Empties the buffer.
+    @inline(__always)
+    public func reset() { state[0] = 0; state[1] = 0; if state[2] != 0 { names = [] } }
+
+    /// The row of a hash.
+    @inline(__always)
+    public func row(_ h: UInt64) -> Int32 { Int32(truncatingIfNeeded: (FeatureHash.mix(h) >> shift)) }
+
+    /// Adds a feature (dropped silently when full).
+    @inline(__always)
+    public func add(_ h: UInt64, _ v: Float, name: @autoclosure () -> String = "") {
+        let c = state[0]
+        guard c < capacity else { return }
+        index[c] = row(h)
+        value[c] = v
+        state[0] = c + 1
+        if state[2] != 0 { names!.append(name()) }
+    }
+
+    /// Starts a block of features that `endBlock` normalises together.
+    @inline(__always)
+    public func beginBlock() { state[1] = state[0] }
+
+    /// Scales the block's values so that its norm is `weight`.
+    @inline(__always)
+    public func endBlock(weight: Float) {
+        let start = state[1], end = state[0]
+        let n = end - start
+        guard n > 0 else { return }
+        let s = weight / Float(n).squareRoot()
+        for i in start..<end { value[i] *= s }
+    }
+}

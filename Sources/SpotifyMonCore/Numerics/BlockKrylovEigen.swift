@@ -1,0 +1,175 @@
+/// A symmetric sparse matrix in compressed-row form.
+public struct SparseSymmetric: Sendable {
+    /// Size.
+    public var n: Int
+    /// Row starts (`n + 1`).
+    public var rowStart: [Int]
+    /// Column of each entry.
+    public var col: [Int32]
+    /// Value of each entry.
+    public var val: [Double]
+
+    /// `y = (A + shift·I)·x` for one vector.
+    @inlinable
+    public func multiply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, shift: Double) {
+        rowStart.withUnsafeBufferPointer { rs in col.withUnsafeBufferPointer { cb in val.withUnsafeBufferPointer { vb in
+            for i in 0..<n {
+                var s = shift * x[i]
+                for e in rs[i]..<rs[i + 1] { s += vb[e] * x[Int(cb[e])] }
+                y[i] = s
+            }
+        } } }
+    }
+}
+
+/// The largest eigenpairs of a symmetric positive semi-definite operator by a restarted block
+/// Krylov method: each cycle builds an orthonormal basis of [X, AX, …, AᵠX] (block
+/// Gram–Schmidt through BLAS, twice), projects A on it and solves the small dense problem
+/// with LAPACK (`dsyevd`, Rayleigh–Ritz); the best Ritz vectors start the next cycle. Blocks
+/// handle repeated eigenvalues (e.g. a graph with several components).
+public enum BlockKrylovEigen {
+    /// Eigenvalues (descending) and eigenvectors (`count` rows of length `n`).
+    public static func largest(n: Int, count: Int, block: Int, steps: Int, maxCycles: Int, tol: Double,
+                               rng: inout Xoshiro256,
+                               apply: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) throws
+        -> (values: [Double], vectors: [Double]) {
+        let count = Swift.min(count, n)
+        let b = Swift.min(Swift.max(block, count), n)
+        let q = Swift.max(1, Swift.min(steps, n / b - 1))
+        let mMax = b * (q + 1)
+        var basis = [Double](repeating: 0, count: mMax * n)   // rows: basis vectors
+        var images = [Double](repeating: 0, count: mMax * n)  // rows: A · basis vectors
+        var x = [Double](repeating: 0, count: b * n)
+        for t in 0..<(b * n) { x[t] = rng.nextGaussian() }
+        var coef = [Double](repeating: 0, count: mMax * b)
+        var values = [Double](repeating: 0, count: count)
+        var vectors = [Double](repeating: 0, count: count * n)
+        for cycle in 0..<Swift.max(1, maxCycles) {
+            var m = 0
+            var cur = x
+            var step = 0
+            while step <= q && m + b <= mMax {
+                // Orthogonalise `cur` against the basis (two passes) and within itself.
+                let added = orthonormalise(&cur, rows: b, n: n, against: &basis, m: m, coef: &coef, rng: &rng)
+                if added == 0 { break }
+                for r in 0..<added {
+                    for t in 0..<n { basis[(m + r) * n + t] = cur[r * n + t] }
+                    basis.withUnsafeBufferPointer { bb in images.withUnsafeMutableBufferPointer { ib in
+                        apply(bb.baseAddress! + (m + r) * n, ib.baseAddress! + (m + r) * n)
+                    } }
+                }
+                // Next block: the images of this one.
+                cur = [Double](repeating: 0, count: b * n)
+                for r in 0..<added { for t in 0..<n { cur[r * n + t] = images[(m + r) * n + t] } }
+                for r in added..<b { for t in 0..<n { cur[r * n + t] = rng.nextGaussian() } }
+                m += added
+                step += 1
+            }
+            // Rayleigh–Ritz: T = Q·(AQ)ᵀ.
+            var t = Matrix(rows: m, cols: m)
+            basis.withUnsafeBufferPointer { bb in images.withUnsafeBufferPointer { ib in t.data.withUnsafeMutableBufferPointer { tb in
+                LinearAlgebra.gemm(m: m, n: m, k: n, a: bb.baseAddress!, lda: n, b: ib.baseAddress!, ldb: n, transB: true,
+                                   c: tb.baseAddress!, ldc: m)
+            } } }
+            for i in 0..<m { for j in 0..<i { let v = 0.5 * (t[i, j] + t[j, i]); t[i, j] = v; t[j, i] = v } }
+            let (w, v) = try LinearAlgebra.symmetricEigen(t)
+            // Top b Ritz vectors: X = Vᵀ_top · Q, and their images.
+            let take = Swift.min(b, m)
+            var sel = [Double](repeating: 0, count: take * m)
+            for r in 0..<take { let col = m - 1 - r; for i in 0..<m { sel[r * m + i] = v[i, col] } }
+            var newX = [Double](repeating: 0, count: b * n)
+            var newAX = [Double](repeating: 0, count: take * n)
+            sel.withUnsafeBufferPointer { sb in basis.withUnsafeBufferPointer { bb in images.withUnsafeBufferPointer { ib in
+                newX.withUnsafeMutableBufferPointer { xb in newAX.withUnsafeMutableBufferPointer { ab in
+                    LinearAlgebra.gemm(m: take, n: n, k: m, a: sb.baseAddress!, lda: m, b: bb.baseAddress!, ldb: n,
+                                       c: xb.baseAddress!, ldc: n)
+                    LinearAlgebra.gemm(m: take, n: n, k: m, a: sb.baseAddress!, lda: m, b: ib.baseAddress!, ldb: n,
+                                       c: ab.baseAddress!, ldc: n)
+                } }
+            } } }
+            var converged = true
+            for r in 0..<Swift.min(count, take) {
+                let theta = w[m - 1 - r]
+                var res = 0.0
+                for i in 0..<n { let e = newAX[r * n + i] - theta * newX[r * n + i]; res += e * e }
+                if res.squareRoot() > tol * Swift.max(abs(theta), 1e-12) { converged = false }
+                values[r] = theta
+            }
+            for r in take..<b { for i in 0..<n { newX[r * n + i] = rng.nextGaussian() } }
+            x = newX
+            for t in 0..<(Swift.min(count, take) * n) { vectors[t] = newX[t] }
+            if converged || cycle == maxCycles - 1 { break }
+        }
+        return (values, vectors)
+    }
+
+    /// Cholesky QR, twice (CholQR2): `G = Y·Yᵀ` (BLAS), `L = chol(G)` (LAPACK), `Y ← L⁻¹·Y`.
+    /// Returns false (leaving `y` untouched) when the block is numerically rank-deficient.
+    static func choleskyQR(_ y: inout [Double], rows b: Int, n: Int) -> Bool {
+        var out = [Double](repeating: 0, count: b * n)
+        let saved = y
+        for _ in 0..<2 {
+            var g = Matrix(rows: b, cols: b)
+            y.withUnsafeBufferPointer { yb in g.data.withUnsafeMutableBufferPointer { gb in
+                LinearAlgebra.gemm(m: b, n: b, k: n, a: yb.baseAddress!, lda: n, b: yb.baseAddress!, ldb: n, transB: true,
+                                   c: gb.baseAddress!, ldc: b)
+            } }
+            guard let l = try? LinearAlgebra.cholesky(g) else { y = saved; return false }
+            for i in 0..<b where !(l[i, i] * l[i, i] > 1e-10 * Swift.max(g[i, i], 1e-300)) { y = saved; return false }
+            // L⁻¹ by forward substitution (b is small).
+            var inv = [Double](repeating: 0, count: b * b)
+            for c in 0..<b {
+                for r in c..<b {
+                    var s = r == c ? 1.0 : 0.0
+                    for m in c..<r { s -= l.data[r * b + m] * inv[m * b + c] }
+                    inv[r * b + c] = s / l.data[r * b + r]
+                }
+            }
+            inv.withUnsafeBufferPointer { ib in y.withUnsafeBufferPointer { yb in out.withUnsafeMutableBufferPointer { ob in
+                LinearAlgebra.gemm(m: b, n: n, k: b, a: ib.baseAddress!, lda: b, b: yb.baseAddress!, ldb: n,
+                                   c: ob.baseAddress!, ldc: n)
+            } } }
+            swap(&y, &out)
+        }
+        return true
+    }
+
+    /// Orthonormalises the `rows` vectors of `y` against `basis[0..<m]` and each other;
+    /// returns how many independent vectors remain (moved to the front of `y`).
+    static func orthonormalise(_ y: inout [Double], rows: Int, n: Int, against basis: inout [Double], m: Int,
+                               coef: inout [Double], rng: inout Xoshiro256) -> Int {
+        if m > 0 {
+            for _ in 0..<2 {
+                basis.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yb in coef.withUnsafeMutableBufferPointer { cb in
+                    // C = Q·Yᵀ (m × rows); Y -= Cᵀ·Q.
+                    LinearAlgebra.gemm(m: m, n: rows, k: n, a: bb.baseAddress!, lda: n, b: yb.baseAddress!, ldb: n, transB: true,
+                                       c: cb.baseAddress!, ldc: rows)
+                    LinearAlgebra.gemm(m: rows, n: n, k: m, alpha: -1, a: cb.baseAddress!, lda: rows, transA: true,
+                                       b: bb.baseAddress!, ldb: n, beta: 1, c: yb.baseAddress!, ldc: n)
+                } } }
+            }
+        }
+        if choleskyQR(&y, rows: rows, n: n) { return rows }
+        var kept = 0
+        for r in 0..<rows {
+            // Modified Gram–Schmidt against the kept vectors of this block.
+            var norm0 = 0.0
+            for t in 0..<n { norm0 += y[r * n + t] * y[r * n + t] }
+            for _ in 0..<2 {
+                for s in 0..<kept {
+                    var dot = 0.0
+                    for t in 0..<n { dot += y[s * n + t] * y[r * n + t] }
+                    for t in 0..<n { y[r * n + t] -= dot * y[s * n + t] }
+                }
+            }
+            var norm = 0.0
+            for t in 0..<n { norm += y[r * n + t] * y[r * n + t] }
+            if norm <= 1e-20 * Swift.max(norm0, 1e-300) || norm == 0 { continue }
+            let inv = 1 / norm.squareRoot()
+            for t in 0..<n { y[kept * n + t] = y[r * n + t] * inv }
+            kept += 1
+        }
+        _ = rng
+        return kept
+    }
+}

@@ -1,0 +1,317 @@
+import Testing
+@testable import SpotifyMonCore
+
+/// Helpers shared by the alert tests.
+enum AlertFixtures {
+    static let t0: Int64 = 1_793_491_200_000 // 2026-11-01 00:00 UTC
+
+    static func alert(_ msg: String, service: String = "svc", metric: String = "m", severity: String = "high",
+                      t: Int64 = t0, labels: [(String, String)] = [], value: Double = 2, threshold: Double = 1,
+                      fingerprint: String = "", resolved: Bool = false, id: String = "a") -> AlertRecord {
+        var r = AlertRecord()
+        r.alertId = id; r.message = msg; r.serviceName = service; r.metricName = metric; r.severityRaw = severity
+        r.timestampMs = t; r.labels = labels; r.currentValue = value; r.threshold = threshold; r.fingerprint = fingerprint
+        r.resolved = resolved; r.sourceSystem = "prometheus"
+        return r
+    }
+
+    static func classifier(_ settings: [(String, String)] = []) throws -> AlertClassifier {
+        var c = Configuration()
+        try c.set("classifier.hash_bits", "14")
+        try c.set("classifier.max_fingerprints", "4096")
+        for (k, v) in settings { try c.set(k, v) }
+        return try AlertClassifier(config: c)
+    }
+
+    static func stream(_ n: Int, seed: UInt64 = 7) -> [AlertStreamGenerator.Event] {
+        var g = AlertStreamGenerator(seed: seed)
+        return g.generate(alerts: n)
+    }
+
+    /// Runs a stream prequentially; returns (record, result) for firing alerts.
+    static func run(_ c: AlertClassifier, _ events: [AlertStreamGenerator.Event], learn: Bool = true) -> [(AlertRecord, AlertResult)] {
+        var out: [(AlertRecord, AlertResult)] = []
+        for e in events {
+            switch e {
+            case .deployment(let s, let a, let b):
+                c.context.addDeployment(.init(service: s, startMs: a, endMs: b)); c.deploymentsChanged()
+            case .maintenance(let s, let a, let b): c.addMaintenance(service: s, startMs: a, endMs: b)
+            case .alert(let r):
+                let res = c.classify(r)
+                if !r.resolved {
+                    out.append((r, res))
+                    if learn { c.learn(r, r.feedback) }
+                }
+            }
+        }
+        return out
+    }
+}
+
+@Suite("Alert JSON input")
+struct AlertJSONTests {
+    @Test func parsesValues() throws {
+        let v = try JSONValue.parse(#" {"a": [1, -2.5e3, true, null, "x\u00e9\n"], "b": {"c": "d"}} "#)
+        #expect(v["a"] == .array([.number(1), .number(-2500), .bool(true), .null, .string("xé\n")]))
+        #expect(v["b"]?["c"]?.text == "d")
+    }
+
+    @Test(arguments: ["", "{", "{\"a\"}", "{\"a\":}", "[1,]", "tru", "\"abc", "{\"a\":1} x", "01x", "{\"a\":\"\\q\"}",
+                      String(repeating: "[", count: 100)])
+    func rejectsMalformed(_ text: String) {
+        #expect(throws: SMONError.self) { try JSONValue.parse(text) }
+    }
+
+    @Test func repairsInvalidUTF8() throws {
+        let bytes: [UInt8] = Array("{\"m\":\"".utf8) + [0xFF, 0xC0, 0x41] + Array("\"}".utf8)
+        let v = try bytes.withUnsafeBufferPointer { try JSONValue.parse($0) }
+        #expect(v["m"]?.text?.hasSuffix("A") == true)
+    }
+
+    @Test func decodesAlertFeaturesAndTruth() throws {
+        let rs = try AlertDecoding.records(fromText: """
+        {"alert_id":"x1","timestamp":"2026-11-01T10:00:00Z","source_system":"prometheus","metric_name":"http_response_time",
+         "alert_message":"High response time detected","severity_raw":"high","current_value":2500.0,"threshold_violated":1000.0,
+         "service_name":"checkout","labels":{"team":"payments","n":3},"label_class":"network","label_priority":"P2",
+         "label_false_positive":false,"incident_id":"inc-9","time_to_ack_s":60}
+        """)
+        #expect(rs.count == 1)
+        let r = rs[0]
+        #expect(r.alertId == "x1" && r.metricName == "http_response_time" && r.currentValue == 2500 && r.threshold == 1000)
+        #expect(r.timestampMs == 1_793_527_200_000)
+        #expect(r.labels.count == 2 && r.labelText == "team=payments,n=3")
+        #expect(r.feedback == AlertFeedback(trueClass: "network", falsePositive: false, priority: 2, timeToAckSeconds: 60))
+        #expect(r.incidentId == "inc-9")
+    }
+
+    @Test func decodesAlertmanagerV4() throws {
+        let rs = try AlertDecoding.records(fromText: """
+        {"version":"4","status":"firing","groupKey":"g","receiver":"r","alerts":[
+          {"status":"firing","labels":{"alertname":"HighLatency","service":"checkout","severity":"critical","job":"api"},
+           "annotations":{"summary":"p99 above 2s","description":"checkout is slow","value":"2.5","threshold":"2"},
+           "startsAt":"2026-11-01T10:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f1"},
+          {"status":"resolved","labels":{"alertname":"Disk"},"annotations":{},"startsAt":"2026-11-01T09:00:00Z",
+           "endsAt":"2026-11-01T09:30:00Z","fingerprint":"f2"}]}
+        """)
+        #expect(rs.count == 2)
+        #expect(rs[0].metricName == "HighLatency" && rs[0].serviceName == "checkout" && rs[0].severityRaw == "critical")
+        #expect(rs[0].message == "p99 above 2s checkout is slow" && rs[0].currentValue == 2.5 && rs[0].fingerprint == "f1")
+        #expect(rs[1].resolved && rs[1].timestampMs == 1_793_525_400_000)
+    }
+
+    @Test func missingFieldsGetDefaults() throws {
+        let r = try AlertDecoding.records(fromText: #"{"alert_id":null,"current_value":"abc","labels":5}"#)[0]
+        #expect(r.alertId == "" && r.currentValue.isNaN && r.labels.isEmpty && r.feedback.isEmpty)
+        #expect(throws: SMONError.self) { try AlertDecoding.records(fromText: "7") }
+    }
+}
+
+@Suite("Alert classifier")
+struct AlertClassifierTests {
+    @Test func coldStartUsesRulesAndOwnership() throws {
+        let c = try AlertFixtures.classifier([("classifier.ownership_rules", "pay*=payments")])
+        let r = c.classify(AlertFixtures.alert("Replication lag on postgres-users is 40s", service: "postgres-users",
+                                               labels: [("team", "data")]))
+        #expect(c.className(r.alertClass) == "database")
+        #expect(c.teamName(r.team) == "data")
+        #expect(!r.suppressed && r.newGroup && r.groupId == 1)
+        let p = c.classify(AlertFixtures.alert("TLS certificate expires soon, unauthorized requests", service: "payments-api", t: AlertFixtures.t0 + 86_400_000))
+        #expect(c.teamName(p.team) == "payments")
+        #expect(c.className(p.alertClass) == "security")
+        let none = c.classify(AlertFixtures.alert("something odd", service: "zzz", t: AlertFixtures.t0 + 2 * 86_400_000))
+        #expect(c.teamName(none.team) == "sre")
+    }
+
+    @Test func feedbackTeachesClassTeamAndFalsePositives() throws {
+        let c = try AlertFixtures.classifier()
+        for i in 0..<60 {
+            let t = AlertFixtures.t0 + Int64(i) * 3_600_000
+            c.learn(AlertFixtures.alert("Widget frobnication stalled on shard \(i)", service: "widgets", t: t),
+                    AlertFeedback(trueClass: "widgetry", team: "widget-team", falsePositive: false, priority: 1))
+            c.learn(AlertFixtures.alert("Synthetic ping jitter on probe \(i)", service: "probes", severity: "warning", t: t),
+                    AlertFeedback(trueClass: "network", team: "netops", falsePositive: true, priority: 4))
+        }
+        let a = c.classify(AlertFixtures.alert("Widget frobnication stalled on shard 99", service: "widgets", t: AlertFixtures.t0 + 400 * 3_600_000))
+        #expect(c.className(a.alertClass) == "widgetry" && c.teamName(a.team) == "widget-team")
+        #expect(a.falsePositiveProbability < 0.3 && !a.suppressed)
+        let b = c.classify(AlertFixtures.alert("Synthetic ping jitter on probe 99", service: "probes", severity: "warning",
+                                               t: AlertFixtures.t0 + 401 * 3_600_000))
+        #expect(b.falsePositiveProbability > 0.7)
+        #expect(b.suppressed && b.reason == .likelyFalsePositive)
+        #expect(a.priority < b.priority)
+    }
+
+    @Test func duplicatesAndFlappingAreFolded() throws {
+        let c = try AlertFixtures.classifier()
+        let t = AlertFixtures.t0
+        let first = c.classify(AlertFixtures.alert("Disk almost full on host-1", fingerprint: "fp1"))
+        let dup = c.classify(AlertFixtures.alert("Disk almost full on host-1", t: t + 60_000, fingerprint: "fp1"))
+        #expect(!first.suppressed && dup.suppressed && dup.reason == .duplicate && dup.groupId == first.groupId)
+        let res = c.classify(AlertFixtures.alert("Disk almost full on host-1", t: t + 90_000, fingerprint: "fp1", resolved: true))
+        #expect(res.suppressed && res.reason == .resolved)
+        // A fingerprint that keeps firing and resolving is flapping.
+        var last = AlertResult()
+        for k in 0..<8 {
+            let tt = t + 10_000_000 + Int64(k) * 240_000
+            last = c.classify(AlertFixtures.alert("Latency blip", service: "flappy", t: tt, fingerprint: "flap"))
+            _ = c.classify(AlertFixtures.alert("Latency blip", service: "flappy", t: tt + 60_000, fingerprint: "flap", resolved: true))
+        }
+        #expect(last.suppressed && (last.reason == .flapping || last.reason == .duplicate))
+        #expect(c.explainJSON(AlertFixtures.alert("Latency blip", service: "flappy", t: t + 20_000_000, fingerprint: "flap").withView { $0 }).contains("\"flaps\""))
+    }
+
+    @Test func relatedServicesShareAGroup() throws {
+        let c = try AlertFixtures.classifier()
+        let t = AlertFixtures.t0
+        let root = c.classify(AlertFixtures.alert("Replication lag on postgres-payments", service: "postgres-payments", metric: "lag"))
+        let down = c.classify(AlertFixtures.alert("Upstream timeouts from payments", service: "payments", metric: "timeouts", t: t + 90_000,
+                                                  labels: [("depends_on", "postgres-payments|vault")]))
+        let far = c.classify(AlertFixtures.alert("Certificate expiry for auth", service: "auth", metric: "cert", t: t + 100_000))
+        let late = c.classify(AlertFixtures.alert("Upstream timeouts from payments", service: "payments", metric: "timeouts", t: t + 5 * 3_600_000,
+                                                  labels: [("depends_on", "postgres-payments|vault")]))
+        #expect(down.groupId == root.groupId)
+        #expect(far.groupId != root.groupId)
+        #expect(late.groupId != root.groupId)
+    }
+
+    @Test func businessContextShiftsPriorityAndSuppression() throws {
+        let c = try AlertFixtures.classifier([("context.peak_hours", "18-22")])
+        let base = AlertFixtures.t0 + 10 * 3_600_000 // 10:00
+        let off = c.classify(AlertFixtures.alert("playback latency high", service: "playback", metric: "playback_latency", t: base))
+        let peak = c.classify(AlertFixtures.alert("playback latency high", service: "playback2", metric: "playback_latency", t: base + 9 * 3_600_000))
+        #expect(peak.peak && !off.peak)
+        #expect(peak.priorityScore > off.priorityScore)
+        #expect(off.impact == .userExperience)
+        c.context.addDeployment(.init(service: "search", startMs: base, endMs: base + 3_600_000))
+        c.deploymentsChanged()
+        let d = c.classify(AlertFixtures.alert("x", service: "search", t: base + 60_000))
+        #expect(d.deployment)
+        c.addMaintenance(service: "db", startMs: base, endMs: base + 3_600_000)
+        let m = c.classify(AlertFixtures.alert("x", service: "db", t: base + 60_000))
+        #expect(m.maintenance)
+    }
+
+    @Test func slaCountsBreachesAndRisk() throws {
+        let c = try AlertFixtures.classifier()
+        for i in 0..<10 {
+            c.learn(AlertFixtures.alert("Payment failures", service: "pay", t: AlertFixtures.t0 + Int64(i) * 1000, labels: [("team", "slow")]),
+                    AlertFeedback(team: "slow", priority: 1, timeToAckSeconds: 1800, timeToResolveSeconds: 7200))
+        }
+        #expect(c.sla[0].ackBreaches == 10 && c.sla[0].resolveBreaches == 10)
+        let r = c.classify(AlertFixtures.alert("Payment failures", service: "pay", severity: "critical", t: AlertFixtures.t0 + 99_000_000,
+                                               labels: [("team", "slow")], value: 100, threshold: 1))
+        #expect(c.teamName(r.team) == "slow")
+        if r.priority == 1 { #expect(r.slaAtRisk) }
+        #expect(r.ackDeadlineMs > r.timestampMs && r.resolveDeadlineMs > r.ackDeadlineMs)
+        #expect(c.statsJSON().contains("\"ack_breaches\":10"))
+    }
+
+    @Test func badInputGivesDefinedResults() throws {
+        let c = try AlertFixtures.classifier()
+        let empty = c.classify(AlertRecord())
+        #expect((1...4).contains(empty.priority) && empty.priorityScore.isFinite && empty.falsePositiveProbability.isFinite)
+        var huge = AlertFixtures.alert(String(repeating: "disk full ", count: 200_000))
+        huge.currentValue = .infinity; huge.threshold = 0
+        huge.labels = [("", ""), ("=", ","), ("team", ""), ("depends_on", "||")]
+        let h = c.classify(huge)
+        #expect(h.priorityScore.isFinite)
+        let bytes: [UInt8] = [0xFF, 0xFE, 0x41, 0xC0, 0xAF]
+        let r = bytes.withUnsafeBytes { b -> AlertResult in
+            var v = AlertView(); v.message = b; v.serviceName = b; v.labels = b; v.alertId = b; v.timestampMs = .max
+            return c.classify(v)
+        }
+        #expect(r.groupId >= 1)
+        var tMin = AlertView(); tMin.timestampMs = .min
+        _ = c.classify(tMin)
+        c.learn(AlertRecord(), AlertFeedback(trueClass: String(repeating: "x", count: 10_000), team: "", priority: 9, timeToAckSeconds: .nan))
+        #expect(c.explainJSON(AlertView()).hasPrefix("{"))
+        #expect(try JSONValue.parse(c.statsJSON())["classified"]?.double == 4)
+    }
+
+    @Test func learnsTheGeneratedStream() throws {
+        let c = try AlertFixtures.classifier()
+        let results = AlertFixtures.run(c, AlertFixtures.stream(3000))
+        let tail = results.suffix(1000)
+        let clsAcc = Double(tail.filter { c.className($0.1.alertClass) == $0.0.feedback.trueClass }.count) / Double(tail.count)
+        let teamAcc = Double(tail.filter { c.teamName($0.1.team) == $0.0.feedback.team }.count) / Double(tail.count)
+        #expect(clsAcc > 0.6, "class accuracy \(clsAcc)")
+        #expect(teamAcc > 0.7, "team accuracy \(teamAcc)")
+        // Fewer surfaced alerts than alerts.
+        let surfaced = results.filter { !$0.1.suppressed }.count
+        #expect(Double(surfaced) < 0.5 * Double(results.count))
+    }
+
+    @Test func neverSuppressesTheOnlyRealAlertOfAGroup() throws {
+        let c = try AlertFixtures.classifier()
+        var surfacedGroups = Set<UInt64>()
+        for (_, r) in AlertFixtures.run(c, AlertFixtures.stream(2000, seed: 11)) {
+            if r.falsePositiveProbability < 0.5 && !surfacedGroups.contains(r.groupId) {
+                #expect(!r.suppressed, "a real-rated alert was suppressed in a group with nothing surfaced")
+            }
+            if !r.suppressed { surfacedGroups.insert(r.groupId) }
+        }
+    }
+
+    @Test func snapshotRoundTripContinuesIdentically() throws {
+        let events = AlertFixtures.stream(1200, seed: 3)
+        let half = events.count / 2
+        let a = try AlertFixtures.classifier()
+        _ = AlertFixtures.run(a, Array(events[..<half]))
+        let snap = a.snapshot()
+        let b = try AlertFixtures.classifier()
+        try snap.withUnsafeBytes { try b.restore($0) }
+        let ra = AlertFixtures.run(a, Array(events[half...])), rb = AlertFixtures.run(b, Array(events[half...]))
+        #expect(ra.count == rb.count)
+        #expect(zip(ra, rb).allSatisfy { $0.1 == $1.1 })
+        #expect(a.snapshot() == b.snapshot())
+        // Corrupt snapshots fail and leave the engine as it was.
+        var bad = snap
+        bad[bad.count / 2] ^= 0x55
+        let before = b.snapshot()
+        #expect(throws: SMONError.self) { try bad.withUnsafeBytes { try b.restore($0) } }
+        #expect(b.snapshot() == before)
+        let other = try AlertFixtures.classifier([("classifier.hash_bits", "12")])
+        #expect(throws: SMONError.self) { try snap.withUnsafeBytes { try other.restore($0) } }
+    }
+
+    @Test func escalationFollowsPriorityAndLearnedResponse() throws {
+        let c = try AlertFixtures.classifier()
+        let r = c.classify(AlertFixtures.alert("payment checkout failures", service: "payments", metric: "payment_errors",
+                                               severity: "critical", value: 50, threshold: 1))
+        #expect(r.priority == 1 && r.escalationLevels == 3 && r.escalateLevel2Minutes == 5)
+        let json = c.resultJSON(r, alertId: "x")
+        let v = try JSONValue.parse(json)
+        #expect(v["escalation"]?["path"] == .array([.string("sre-oncall"), .string("sre-secondary"), .string("incident-commander")]))
+        for k in ["alert_id", "alert_class", "priority", "priority_score", "recommended_team", "false_positive_probability",
+                  "group_id", "suppressed", "escalation"] { #expect(v[k] != nil, "missing \(k)") }
+    }
+
+    @Test func configRejectsBadValues() {
+        var c = Configuration()
+        #expect(throws: SMONError.self) { try c.set("classifier.sla_ack_minutes", "1,2,3") }
+        #expect(throws: SMONError.self) { try c.set("classifier.class_rules", "=x") }
+        #expect(throws: SMONError.self) { try c.set("classifier.ownership_rules", "a=") }
+        #expect(throws: SMONError.self) { try c.set("classifier.default_team", "") }
+        #expect(throws: SMONError.self) { try c.set("classifier.maintenance_windows", "db@5-1") }
+    }
+}
+
+@Suite("Alert feature hashing")
+struct AlertHashingTests {
+    @Test func labelKeyLiteralsMatchTheirHashes() {
+        let pairs: [(String, UInt64)] = [("team", Keys.team), ("owner", Keys.owner), ("service", Keys.service), ("app", Keys.app),
+            ("severity", Keys.severity), ("alertname", Keys.alertname), ("depends_on", Keys.dependsOn), ("instance", Keys.instance),
+            ("pod", Keys.pod), ("maintenance", Keys.maintenance), ("silenced", Keys.silenced), ("cluster", Keys.cluster),
+            ("namespace", Keys.namespace), ("region", Keys.region), ("datacenter", Keys.datacenter), ("dc", Keys.dc)]
+        for (name, h) in pairs { #expect(FeatureHash.text(.label, name) == h, "\(name)") }
+        #expect(FeatureHash.text(.label, "TEAM") == Keys.team)
+    }
+
+    @Test func hugeMessagesCostTheSameFeatures() {
+        let f = AlertFeaturizer(ngram: 3, maxTextBytes: 512)
+        let x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: 12)
+        var r = AlertRecord(); r.message = String(repeating: "word ", count: 300_000)
+        r.withView { _ = f.text($0, into: x) }
+        #expect(x.count <= AlertFeaturizer.maxWords * 2 + AlertFeaturizer.maxNgrams + 2)
+    }
+}

@@ -1,0 +1,142 @@
+"""Tests of the alert classifier binding (spotifymon.alerts): seed usage, learning, batches,
+JSON / Alertmanager input, snapshots, and bad input (exceptions, never a crash)."""
+import datetime as dt
+import math
+
+import pytest
+
+from spotifymon._native import BadHandleError, ConfigError, CorruptSnapshotError, InvalidArgumentError, NotFoundError
+from spotifymon.alerts import (AlertFeatures, AlertFeedback, AlertPriority, IntelligentAlertClassifier,
+                               classify_alert)
+
+T0 = dt.datetime(2026, 11, 1, 10, 0, tzinfo=dt.timezone.utc)
+
+
+def seed_alert(**kw):
+    base = dict(alert_id="alert_001", timestamp=T0, source_system="prometheus", metric_name="http_response_time",
+                alert_message="High response time detected", severity_raw="high", current_value=2500.0,
+                threshold_violated=1000.0)
+    base.update(kw)
+    return AlertFeatures(**base)
+
+
+def test_seed_example():
+    classifier = IntelligentAlertClassifier()
+    result = classifier.classify_alert(seed_alert())
+    assert isinstance(result.alert_class.value, str) and result.alert_class.value
+    assert result.priority.value in ("P1", "P2", "P3", "P4")
+    assert isinstance(result.recommended_team, str) and result.recommended_team
+    assert 0 <= result.false_positive_probability <= 1 and 0 <= result.priority_score <= 1
+    assert result.group_id >= 1 and not result.suppressed
+    assert result.ack_deadline > T0 and result.escalation_path[0].endswith("-oncall")
+    assert classify_alert(seed_alert()).priority in AlertPriority
+
+
+def test_learning_routes_and_flags_false_positives():
+    c = IntelligentAlertClassifier({"classifier.hash_bits": 14})
+    for i in range(60):
+        t = T0 + dt.timedelta(hours=i)
+        c.learn(seed_alert(alert_message=f"Widget frobnication stalled on shard {i}", service_name="widgets", timestamp=t),
+                AlertFeedback(true_class="widgetry", resolved_by="widget-team", false_positive=False, priority="P1"))
+        c.learn(seed_alert(alert_message=f"Synthetic ping jitter {i}", service_name="probes", timestamp=t),
+                AlertFeedback(true_class="network", resolved_by="netops", false_positive=True, priority=4))
+    r = c.classify_alert(seed_alert(alert_message="Widget frobnication stalled on shard 7", service_name="widgets",
+                                    timestamp=T0 + dt.timedelta(days=30)))
+    assert r.alert_class.value == "widgetry" and r.recommended_team == "widget-team"
+    fp = c.classify_alert(seed_alert(alert_message="Synthetic ping jitter 7", service_name="probes",
+                                     timestamp=T0 + dt.timedelta(days=31)))
+    assert fp.false_positive_probability > 0.7 and fp.suppressed and fp.suppression_reason == "likely_false_positive"
+    s = c.stats()
+    assert s["feedback"]["class"] == 120 and "P1" in s["sla"]
+
+
+def test_batch_and_numpy():
+    np = pytest.importorskip("numpy")
+    c = IntelligentAlertClassifier()
+    feats = [seed_alert(alert_id=f"a{i}", service_name=f"svc{i % 3}", timestamp=T0 + dt.timedelta(minutes=i))
+             for i in range(50)]
+    res = c.classify_batch(feats)
+    assert len(res) == 50 and all(r.priority.level in (1, 2, 3, 4) for r in res)
+    arr = c.classify_batch(feats, as_numpy=True)
+    assert arr.shape == (50,) and np.all((arr["priority"] >= 1) & (arr["priority"] <= 4))
+    assert np.all(arr["group_id"] >= 1)
+    c.learn_batch(feats, [AlertFeedback(true_class="network", resolved_by="edge")] * 50)
+    assert c.performance()["count"] >= 150
+
+
+def test_json_and_alertmanager():
+    c = IntelligentAlertClassifier()
+    out = c.classify_json({"alert_id": "j1", "alert_message": "Disk almost full", "service_name": "db",
+                           "labels": {"team": "data"}})
+    assert out[0]["alert_id"] == "j1" and out[0]["recommended_team"] == "data"
+    am = {"version": "4", "status": "firing", "groupKey": "g", "alerts": [
+        {"status": "firing", "labels": {"alertname": "HighLatency", "service": "checkout", "severity": "critical"},
+         "annotations": {"summary": "p99 above 2s"}, "startsAt": "2026-11-01T10:00:00Z",
+         "endsAt": "0001-01-01T00:00:00Z", "fingerprint": "abc"}]}
+    out = c.classify_json(am)
+    assert len(out) == 1 and out[0]["priority"] in ("P1", "P2", "P3", "P4")
+    c.learn_json({"alert_message": "x", "label_class": "security", "label_team": "identity"})
+    ex = c.explain(seed_alert())
+    assert "class_probabilities" in ex and "top_features" in ex
+
+
+def test_snapshot_roundtrip_and_context():
+    a = IntelligentAlertClassifier()
+    a.add_deployment("checkout", 0, 2**40)
+    a.add_maintenance("db", 0, 2**40)
+    for i in range(20):
+        a.classify_alert(seed_alert(timestamp=T0 + dt.timedelta(minutes=i)))
+    snap = a.snapshot()
+    b = IntelligentAlertClassifier()
+    b.restore(snap)
+    x = seed_alert(alert_message="Replication lag", service_name="db", timestamp=T0 + dt.timedelta(hours=5))
+    ra, rb = a.classify_alert(x), b.classify_alert(x)
+    assert ra == rb
+    with pytest.raises(CorruptSnapshotError):
+        b.restore(snap[:-3] + b"xyz")
+    with pytest.raises(CorruptSnapshotError):
+        b.restore(b"")
+
+
+def test_bad_input_raises_or_is_defined():
+    c = IntelligentAlertClassifier()
+    with pytest.raises(ConfigError):
+        IntelligentAlertClassifier({"classifier.hash_bits": 99})
+    with pytest.raises(ConfigError):
+        IntelligentAlertClassifier({"classifier.nope": 1})
+    # Missing fields, NaN, empty and huge messages, odd labels: defined results.
+    r = c.classify_alert(AlertFeatures())
+    assert r.priority in AlertPriority and not math.isnan(r.priority_score)
+    r = c.classify_alert(seed_alert(current_value=float("nan"), threshold_violated=0.0, alert_message="",
+                                    labels={"": "", "a=b": "c,d", "team": None}))
+    assert 0 <= r.priority_score <= 1
+    r = c.classify_alert(seed_alert(alert_message="x" * (2 << 20), timestamp=float("inf")))
+    assert r.group_id >= 1
+    r = c.classify_alert(seed_alert(alert_message="\udcff invalid surrogate", service_name="caf\u00e9"))
+    assert r.group_id >= 1
+    with pytest.raises(InvalidArgumentError):
+        c.classify_alert(seed_alert(alert_message="nul\x00inside"))
+    with pytest.raises(InvalidArgumentError):
+        c.classify_alert(seed_alert(timestamp="yesterday"))
+    with pytest.raises(TypeError):
+        c.classify_alert({"alert_id": "x"})
+    with pytest.raises(ValueError):
+        c.classify_alert(seed_alert(current_value="abc"))
+    with pytest.raises(InvalidArgumentError):
+        c.learn(seed_alert(), AlertFeedback(priority="P9"))
+    with pytest.raises(InvalidArgumentError):
+        c.classify_json("{not json")
+    with pytest.raises(InvalidArgumentError):
+        c.classify_json("[1, 2]")
+    with pytest.raises(InvalidArgumentError):
+        c.learn_json('{"alert_message": "no labels"}')
+    with pytest.raises(InvalidArgumentError):
+        c.add_maintenance("db", 10, 5)
+    with pytest.raises(NotFoundError):
+        c._name(0, 999)
+    with pytest.raises(ValueError):
+        c.learn_batch([seed_alert()], [])
+    c.close()
+    with pytest.raises(BadHandleError):
+        c.classify_alert(seed_alert())
+    c.close()
