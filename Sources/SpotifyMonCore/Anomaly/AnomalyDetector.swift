@@ -161,7 +161,8 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         if settings.robust {
             let rank = s.window.rank(of: x, window: settings.rankWindow)
             let extreme = s.window.count >= 8 ? 2 * abs(rank - 0.5) : 0
-            memberRobust = 0.5 * (1 - _exp(-z * z / 18)) + 0.5 * extreme * extreme
+            let share = settings.robustRankShare
+            memberRobust = (1 - share) * (1 - _exp(-z * z / 18)) + share * extreme * extreme
         }
         s.window.push(x)
 
@@ -227,6 +228,11 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         if settings.gru { raw += settings.gruWeight * memberGRU; wsum += settings.gruWeight }
         if settings.novelty { raw += settings.noveltyWeight * memberNovelty; wsum += settings.noveltyWeight }
         raw = wsum > 0 ? raw / wsum : 0
+        if settings.gate > 0, settings.novelty {
+            // Gated form: novelty scaled by the strongest deviation evidence of the other members.
+            let evidence = Swift.max(settings.robust ? memberRobust : 0, settings.prototype ? memberShape : 0)
+            raw = memberNovelty * (settings.gate + (1 - settings.gate) * evidence)
+        }
         s.lastMembers[0] = Float(memberRobust); s.lastMembers[1] = Float(memberForest)
         s.lastMembers[2] = Float(memberGRU); s.lastMembers[3] = Float(memberShape); s.lastMembers[4] = Float(memberNovelty)
 

@@ -19,6 +19,10 @@ public struct DetectorSettings: Sendable {
     public var noveltySkew = 0.0
     /// Member weights in the raw score.
     public var robustWeight = 0.1, forestWeight = 0.1, gruWeight = 0.1, prototypeWeight = 0.1
+    /// Share of the quantile rank (vs the residual) in the robust member.
+    public var robustRankShare = 0.5
+    /// Gated raw score: novelty × (gate + (1 - gate) × deviation evidence); 0: weighted mean.
+    public var gate = 0.0
     /// Score threshold.
     public var threshold = 0.5
     /// Points that only train.
@@ -75,6 +79,8 @@ public struct DetectorSettings: Sendable {
         robustWeight = c.double("detector.robust_weight"); forestWeight = c.double("detector.forest_weight")
         gruWeight = c.double("detector.gru_weight"); prototypeWeight = c.double("detector.prototype_weight")
         threshold = c.double("detector.threshold")
+        robustRankShare = c.double("detector.robust_rank_share")
+        gate = c.double("detector.gate")
         warmup = c.int("detector.warmup")
         alpha = c.double("detector.alpha")
         rankWindow = c.int("detector.rank_window")
