@@ -45,6 +45,8 @@ public enum AnomalyConfigKeys {
                   "Share of the window quantile rank in the robust member (the rest: EWMA/seasonal residual)."),
         ConfigKey("detector.gate", .double(0...1), default: "0",
                   "0: raw score is the weighted mean of members; g > 0: novelty × (g + (1 - g) × strongest robust/prototype evidence)."),
+        ConfigKey("detector.drift_weight", .double(0...10), default: "0",
+                  "Weight of a drift alarm (Page-Hinkley or ADWIN firing at this point) in the raw score."),
         ConfigKey("detector.robust_weight", .double(0...10), default: "0.1", "Weight of the robust member in the raw score."),
         ConfigKey("detector.prototype_weight", .double(0...10), default: "0.1", "Weight of the prototype member."),
         ConfigKey("detector.forest_weight", .double(0...10), default: "0.1", "Weight of the forest member."),

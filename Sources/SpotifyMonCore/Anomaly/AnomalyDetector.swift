@@ -220,6 +220,12 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
             }
         }
 
+        // Drift: Page-Hinkley on residuals, ADWIN on standardised values.
+        let resid = (x - s.mean) / scale
+        var drift: Int32 = 0
+        if s.pageHinkley.update(resid, delta: settings.phDelta, lambda: settings.phLambda) { drift |= 1 }
+        if s.adwin.update((x - s.slowMean) / (8 * slowScale), delta: settings.driftDelta) { drift |= 2 }
+
         // Raw ensemble score.
         var wsum = 0.0, raw = 0.0
         if settings.robust { raw += settings.robustWeight * memberRobust; wsum += settings.robustWeight }
@@ -227,6 +233,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         if settings.forest { raw += settings.forestWeight * memberForest; wsum += settings.forestWeight }
         if settings.gru { raw += settings.gruWeight * memberGRU; wsum += settings.gruWeight }
         if settings.novelty { raw += settings.noveltyWeight * memberNovelty; wsum += settings.noveltyWeight }
+        if settings.driftWeight > 0 { raw += settings.driftWeight * (drift != 0 ? 1 : 0); wsum += settings.driftWeight }
         raw = wsum > 0 ? raw / wsum : 0
         if settings.gate > 0, settings.novelty {
             // Gated form: novelty scaled by the strongest deviation evidence of the other members.
@@ -250,12 +257,6 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
                 } else { score *= settings.suppressFactor }
             }
         }
-
-        // Drift: Page-Hinkley on residuals, ADWIN on standardised values.
-        let resid = (x - s.mean) / scale
-        var drift: Int32 = 0
-        if s.pageHinkley.update(resid, delta: settings.phDelta, lambda: settings.phLambda) { drift |= 1 }
-        if s.adwin.update((x - s.slowMean) / (8 * slowScale), delta: settings.driftDelta) { drift |= 2 }
 
         // Learn: baselines after scoring (causal).
         let a = settings.alpha

@@ -23,6 +23,8 @@ public struct DetectorSettings: Sendable {
     public var robustRankShare = 0.5
     /// Gated raw score: novelty × (gate + (1 - gate) × deviation evidence); 0: weighted mean.
     public var gate = 0.0
+    /// Weight of a drift alarm (Page-Hinkley or ADWIN at this point) in the raw score.
+    public var driftWeight = 0.0
     /// Score threshold.
     public var threshold = 0.5
     /// Points that only train.
@@ -81,6 +83,7 @@ public struct DetectorSettings: Sendable {
         threshold = c.double("detector.threshold")
         robustRankShare = c.double("detector.robust_rank_share")
         gate = c.double("detector.gate")
+        driftWeight = c.double("detector.drift_weight")
         warmup = c.int("detector.warmup")
         alpha = c.double("detector.alpha")
         rankWindow = c.int("detector.rank_window")
