@@ -185,3 +185,23 @@ def test_missing_smon_fails_clearly(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         ns.main(["--run-smon", str(tmp_path / "out"), "--nab", str(nab), "--smon", str(tmp_path / "nope")])
     assert "smon binary not found" in str(e.value)
+
+
+def test_run_smon_passes_config_overrides(tmp_path):
+    """--set KEY=VALUE reaches every `smon detect` call (one config for the whole corpus)."""
+    nab = make_corpus(tmp_path / "nab")
+    log = tmp_path / "calls.txt"
+    fake = tmp_path / "smon"
+    fake.write_text(
+        "#!/usr/bin/env python3\n"
+        "import csv, sys\n"
+        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        "rows = list(csv.reader(open(sys.argv[2])))[1:]\n"
+        "print('timestamp,series,value,score,anomaly,severity')\n"
+        "for r in rows: print(f'{r[0]},x,{r[1]},0.0,0,0')\n")
+    fake.chmod(0o755)
+    ns.main(["--run-smon", str(tmp_path / "out"), "--nab", str(nab), "--smon", str(fake), "--quiet",
+             "--set", "detector.threshold=0.9", "--set", "detector.warmup=10"])
+    calls = log.read_text().strip().splitlines()
+    assert len(calls) == len(LAYOUT)
+    assert all("--set detector.threshold=0.9 --set detector.warmup=10" in c for c in calls)

@@ -98,3 +98,45 @@ struct AnomalyMembersTests {
         #expect(Double(falseAlarms) / Double(points) < 0.01, "false alarms \(falseAlarms)/\(points)")
     }
 }
+
+@Suite("Anomaly snapshot across configurations")
+struct AnomalySnapshotConfigTests {
+    @Test func restoreIntoSmallerWindowsNeverTraps() throws {
+        let big = try AnomalyDetector(["detector.likelihood_short": "16", "detector.prototypes": "8", "detector.warmup": "20"])
+        let id = try big.series("x")
+        for i in 0..<500 { _ = try big.observe(id: id, tsMs: Int64(i), value: Double(i % 17)) }
+        let snap = big.snapshot()
+        let small = try AnomalyDetector(["detector.likelihood_short": "3", "detector.prototypes": "2",
+                                         "detector.rank_window": "8", "detector.novelty_depth": "1", "detector.warmup": "20"])
+        try snap.withUnsafeBytes { try small.restore($0) }
+        for i in 0..<200 {
+            let r = try small.observe(id: id, tsMs: 1000 + Int64(i), value: Double(i % 5))
+            #expect(r.score.isFinite && r.score >= 0 && r.score <= 1)
+        }
+        // A forest snapshot cannot go into a detector without a forest.
+        let withForest = try AnomalyDetector(["detector.members": "robust,forest"])
+        _ = try withForest.series("y")
+        let fs = withForest.snapshot()
+        #expect(throws: SMONError.self) { try fs.withUnsafeBytes { try small.restore($0) } }
+        // Truncations of a valid snapshot are all rejected.
+        for cut in stride(from: 0, to: snap.count, by: max(1, snap.count / 50)) {
+            #expect(throws: SMONError.self) { try Array(snap[0..<cut]).withUnsafeBytes { try small.restore($0) } }
+        }
+    }
+}
+
+@Suite("Anomaly extreme timestamps")
+struct AnomalyExtremeTimestampTests {
+    @Test func correlationSurvivesExtremeTimestamps() throws {
+        let d = try AnomalyDetector(["detector.warmup": "10", "detector.threshold": "0"])
+        let a = try d.series("m{service=\"s\"}"), b = try d.series("n{service=\"s\"}")
+        let stamps: [Int64] = [.min, .max, 0, .min + 1, .max - 1, -1, 1]
+        for i in 0..<300 {
+            let ts = stamps[i % stamps.count]
+            let ra = try d.observe(id: a, tsMs: ts, value: Double(i % 7) * (i % 50 == 0 ? 1e6 : 1))
+            let rb = try d.observe(id: b, tsMs: ts, value: -Double(i % 3))
+            #expect(ra.score.isFinite && rb.score.isFinite)
+        }
+        #expect(!d.correlationsJSON().isEmpty)
+    }
+}

@@ -58,10 +58,9 @@ def test_numpy_batch_matches_single_calls_and_snapshot():
     c.restore(snap)
     more = a.observe_batch(bid[:500], ts[:500] + 10**7, vals[:500] + 3)
     again = c.observe_batch(bid[:500], ts[:500] + 10**7, vals[:500] + 3)
-    # correlation groups are not part of a snapshot; every per-series field continues identically
+    # every field continues identically, correlation groups included
     for name in ANOMALY_DTYPE.names:
-        if name != "group_id":
-            assert np.array_equal(more[name], again[name]), name
+        assert np.array_equal(more[name], again[name]), name
     perf = a.performance()
     assert perf["count"] >= n and perf["events_per_second"] > 0
 

@@ -161,7 +161,8 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         if settings.robust {
             let rank = s.window.rank(of: x, window: settings.rankWindow)
             let extreme = s.window.count >= 8 ? 2 * abs(rank - 0.5) : 0
-            memberRobust = 0.5 * (1 - _exp(-z * z / 18)) + 0.5 * extreme * extreme
+            let share = settings.robustRankShare
+            memberRobust = (1 - share) * (1 - _exp(-z * z / 18)) + share * extreme * extreme
         }
         s.window.push(x)
 
@@ -186,7 +187,12 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
             }
             if s.novelty.width == 0 {
                 s.novelty.track(x)
-                if s.count >= UInt64(Swift.max(settings.warmup, 10)) { s.novelty.fix(cells: settings.noveltyCells, scaleFloor: floor * 10) }
+                if s.count >= UInt64(Swift.max(settings.warmup, 10)) {
+                    if settings.noveltySkew > 0 {
+                        let med = s.window.median()
+                        s.novelty.fixAuto(cells: settings.noveltyCells, scaleFloor: floor * 10, median: med, skew: settings.noveltySkew)
+                    } else { s.novelty.fix(cells: settings.noveltyCells, scaleFloor: floor * 10) }
+                }
             } else {
                 memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: settings.noveltyCells, logTails: settings.noveltyLogTails,
                                                         maxLength: settings.noveltyDepth, phase: phase, phaseWeight: settings.noveltySeasonWeight,
@@ -214,6 +220,12 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
             }
         }
 
+        // Drift: Page-Hinkley on residuals, ADWIN on standardised values.
+        let resid = (x - s.mean) / scale
+        var drift: Int32 = 0
+        if s.pageHinkley.update(resid, delta: settings.phDelta, lambda: settings.phLambda) { drift |= 1 }
+        if s.adwin.update((x - s.slowMean) / (8 * slowScale), delta: settings.driftDelta) { drift |= 2 }
+
         // Raw ensemble score.
         var wsum = 0.0, raw = 0.0
         if settings.robust { raw += settings.robustWeight * memberRobust; wsum += settings.robustWeight }
@@ -221,7 +233,13 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         if settings.forest { raw += settings.forestWeight * memberForest; wsum += settings.forestWeight }
         if settings.gru { raw += settings.gruWeight * memberGRU; wsum += settings.gruWeight }
         if settings.novelty { raw += settings.noveltyWeight * memberNovelty; wsum += settings.noveltyWeight }
+        if settings.driftWeight > 0 { raw += settings.driftWeight * (drift != 0 ? 1 : 0); wsum += settings.driftWeight }
         raw = wsum > 0 ? raw / wsum : 0
+        if settings.gate > 0, settings.novelty {
+            // Gated form: novelty scaled by the strongest deviation evidence of the other members.
+            let evidence = Swift.max(settings.robust ? memberRobust : 0, settings.prototype ? memberShape : 0)
+            raw = memberNovelty * (settings.gate + (1 - settings.gate) * evidence)
+        }
         s.lastMembers[0] = Float(memberRobust); s.lastMembers[1] = Float(memberForest)
         s.lastMembers[2] = Float(memberGRU); s.lastMembers[3] = Float(memberShape); s.lastMembers[4] = Float(memberNovelty)
 
@@ -231,14 +249,14 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         var score = 0.0
         if s.count > UInt64(settings.warmup) {
             score = settings.useLikelihood ? MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1) : (raw * _exp(-settings.ratePenalty * typical) + settings.likelihoodWeight * lik) / (1 + settings.likelihoodWeight)
-            if s.sinceDetection < UInt32(settings.suppress) { score *= settings.suppressFactor }
+            if settings.adaptiveGain > 0 { score /= 1 + settings.adaptiveGain * Double(s.alarmLevel) }
+            if s.sinceDetection < UInt32(settings.suppress) {
+                if settings.suppressDecay {
+                    let f = settings.suppressFactor
+                    score *= f + (1 - f) * Double(s.sinceDetection) / Double(settings.suppress)
+                } else { score *= settings.suppressFactor }
+            }
         }
-
-        // Drift: Page-Hinkley on residuals, ADWIN on standardised values.
-        let resid = (x - s.mean) / scale
-        var drift: Int32 = 0
-        if s.pageHinkley.update(resid, delta: settings.phDelta, lambda: settings.phLambda) { drift |= 1 }
-        if s.adwin.update((x - s.slowMean) / (8 * slowScale), delta: settings.driftDelta) { drift |= 2 }
 
         // Learn: baselines after scoring (causal).
         let a = settings.alpha
@@ -284,7 +302,11 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
                 res.groupId = correlation.record(series: id, ts: tsMs, keys: keys)
             }
         }
-        if score >= settings.threshold { s.sinceDetection = 0 }
+        if settings.adaptiveGain > 0 { s.alarmLevel *= Float(1 - 1 / Double(settings.adaptiveMemory)) }
+        if score >= settings.threshold {
+            s.sinceDetection = 0
+            s.alarmLevel += 1
+        }
         if !res.isAnomaly { s.persistence = 0 }
         finish(&s, res, value: value, ts: tsMs)
         return res

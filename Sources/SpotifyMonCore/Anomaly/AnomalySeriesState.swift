@@ -1,4 +1,4 @@
-/// Everything the detector keeps about one series: a fixed-size plain value (about 2 KiB),
+/// Everything the detector keeps about one series: a fixed-size plain value (about 2.9 KiB),
 /// stored flat in the `ShardedStore`, so observing never allocates.
 public struct AnomalySeriesState: Sendable {
     /// Newest values.
@@ -27,6 +27,8 @@ public struct AnomalySeriesState: Sendable {
     public var slowMean = 0.0, slowDev = 0.0
     /// Points since the last detection.
     public var sinceDetection: UInt32 = .max
+    /// Adaptive threshold: decaying count of this series' recent detections.
+    public var alarmLevel: Float = 0
     /// Consecutive anomalous points.
     public var persistence: UInt32 = 0
     /// Impact category and weight (from the business rules, set at registration).

@@ -21,6 +21,7 @@ extension AnomalyDetector {
                 for x in words { w.write(x) }
             }
         }
+        correlation.encode(to: &w)
         sharedLock.withLock {
             w.write(forest != nil)
             forest?.encode(to: &w)
@@ -54,6 +55,8 @@ extension AnomalyDetector {
             guard st.isValid else { throw SMONError.corrupt("snapshot series state \(id) is out of range") }
             items.append((id, st))
         }
+        let restoredCorrelation = CorrelationTracker(spanMs: settings.correlationWindowMs)
+        try restoredCorrelation.decode(from: &r)
         var newForest = forest, newGRU = gru
         let hasForest: Bool = try r.read()
         if hasForest {
@@ -75,6 +78,9 @@ extension AnomalyDetector {
             seriesCount = keys.count
         }
         sharedLock.withLock { forest = newForest; gru = newGRU }
-        correlation.reset()
+        var cw = SnapshotWriter()
+        restoredCorrelation.encode(to: &cw)
+        var cr = SnapshotReader(cw.bytes)
+        try? correlation.decode(from: &cr)
     }
 }

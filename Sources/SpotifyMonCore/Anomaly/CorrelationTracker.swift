@@ -37,7 +37,7 @@ public final class CorrelationTracker: @unchecked Sendable {
         lock.withLock {
             // Drop stale events from the front (events arrive roughly in time order).
             var stale = 0
-            while stale < recent.count, abs(recent[stale].ts &- ts) > span { stale += 1 }
+            while stale < recent.count, (recent[stale].ts &- ts).magnitude > UInt64(span) { stale += 1 }
             if stale > 0 { recent.removeFirst(stale) }
             var gid: UInt32 = 0
             for e in recent.suffix(256).reversed() where e.series == series || (keys.0 != 0 && e.keys.0 == keys.0)
@@ -69,6 +69,46 @@ public final class CorrelationTracker: @unchecked Sendable {
         lock.withLock { order.suffix(limit).compactMap { groups[$0] } }
     }
 
-    /// Forgets everything (after a restore).
+    /// Forgets everything.
     public func reset() { lock.withLock { recent = []; groups = [:]; order = []; nextId = 1 } }
+
+    /// Writes the tracker's state (for engine snapshots).
+    func encode(to w: inout SnapshotWriter) {
+        lock.withLock {
+            w.write(nextId)
+            w.write(UInt64(recent.count))
+            for e in recent {
+                w.write(e.series); w.write(e.ts); w.write(e.group); w.write(e.keys.0); w.write(e.keys.1); w.write(e.keys.2)
+            }
+            w.write(UInt64(order.count))
+            for id in order {
+                let g = groups[id]
+                w.write(id); w.write(g != nil)
+                if let g { w.write(g.leader); w.write(g.firstTs); w.write(g.lastTs); w.write(g.members) }
+            }
+        }
+    }
+
+    /// Reads a state written by `encode` and replaces this tracker's (all or nothing).
+    func decode(from r: inout SnapshotReader) throws {
+        let next: UInt32 = try r.read()
+        let n = try r.readCount(minSize: 44)
+        var rec: [Event] = []
+        rec.reserveCapacity(n)
+        for _ in 0..<n {
+            rec.append(Event(series: try r.read(), ts: try r.read(), group: try r.read(), keys: (try r.read(), try r.read(), try r.read())))
+        }
+        let m = try r.readCount(minSize: 5)
+        var ord: [UInt32] = [], gs: [UInt32: Group] = [:]
+        for _ in 0..<m {
+            let id: UInt32 = try r.read()
+            ord.append(id)
+            if try r.read(Bool.self) {
+                let leader: UInt32 = try r.read(), first: Int64 = try r.read(), last: Int64 = try r.read()
+                let members: [UInt32] = try r.read()
+                gs[id] = Group(id: id, leader: leader, firstTs: first, lastTs: last, members: members)
+            }
+        }
+        lock.withLock { nextId = next == 0 ? 1 : next; recent = rec; order = ord; groups = gs }
+    }
 }

@@ -15,8 +15,16 @@ public struct DetectorSettings: Sendable {
     public var noveltyLevelWeight = 0.5
     /// Whether a new cell's novelty grows with its distance to known cells.
     public var noveltyGraded = false
+    /// Skew above which a non-negative series gets a log-scaled novelty grid (0: never).
+    public var noveltySkew = 0.0
     /// Member weights in the raw score.
     public var robustWeight = 0.1, forestWeight = 0.1, gruWeight = 0.1, prototypeWeight = 0.1
+    /// Share of the quantile rank (vs the residual) in the robust member.
+    public var robustRankShare = 0.5
+    /// Gated raw score: novelty × (gate + (1 - gate) × deviation evidence); 0: weighted mean.
+    public var gate = 0.0
+    /// Weight of a drift alarm (Page-Hinkley or ADWIN at this point) in the raw score.
+    public var driftWeight = 0.0
     /// Score threshold.
     public var threshold = 0.5
     /// Points that only train.
@@ -39,6 +47,10 @@ public struct DetectorSettings: Sendable {
     public var likelihoodShort = 10, likelihoodLong = 1000
     /// Suppression span and factor.
     public var suppress = 0, suppressFactor = 0.5
+    /// Whether the suppression factor fades back to 1 across the span.
+    public var suppressDecay = false
+    /// Adaptive threshold: scores are divided by 1 + gain × (decaying count of recent detections).
+    public var adaptiveGain = 0.0, adaptiveMemory = 2000
     /// Drift detector parameters.
     public var driftDelta = 0.002, phLambda = 50.0, phDelta = 0.5
     /// Correlation span.
@@ -65,9 +77,13 @@ public struct DetectorSettings: Sendable {
         noveltySeasonWeight = c.double("detector.novelty_season_weight")
         noveltyLevelWeight = c.double("detector.novelty_level_weight")
         noveltyGraded = c.bool("detector.novelty_graded")
+        noveltySkew = c.double("detector.novelty_log_skew")
         robustWeight = c.double("detector.robust_weight"); forestWeight = c.double("detector.forest_weight")
         gruWeight = c.double("detector.gru_weight"); prototypeWeight = c.double("detector.prototype_weight")
         threshold = c.double("detector.threshold")
+        robustRankShare = c.double("detector.robust_rank_share")
+        gate = c.double("detector.gate")
+        driftWeight = c.double("detector.drift_weight")
         warmup = c.int("detector.warmup")
         alpha = c.double("detector.alpha")
         rankWindow = c.int("detector.rank_window")
@@ -78,6 +94,8 @@ public struct DetectorSettings: Sendable {
         likelihoodWeight = c.double("detector.likelihood_weight")
         likelihoodShort = c.int("detector.likelihood_short"); likelihoodLong = c.int("detector.likelihood_long")
         suppress = c.int("detector.suppress"); suppressFactor = c.double("detector.suppress_factor")
+        suppressDecay = c.bool("detector.suppress_decay")
+        adaptiveGain = c.double("detector.adaptive_gain"); adaptiveMemory = c.int("detector.adaptive_memory")
         driftDelta = c.double("detector.drift_delta"); phLambda = c.double("detector.ph_lambda"); phDelta = c.double("detector.ph_delta")
         correlationWindowMs = Int64(c.int("detector.correlation_window_ms"))
         forestTrees = c.int("detector.forest_trees"); forestDepth = c.int("detector.forest_depth")

@@ -22,6 +22,9 @@ public struct LikelihoodCalibrator: Sendable {
     /// (`short` scores averaged, long memory `long` points).
     @inlinable
     public mutating func update(_ raw: Double, short: Int, long: Int) -> Double {
+        let short = Swift.max(1, Swift.min(short, Self.shortCapacity))
+        if head >= Int32(short) { head = 0 }          // the window shrank (e.g. restored with another config)
+        if filled > Int32(short) { filled = Int32(short) }
         recent[Int(head)] = Float(raw)
         head = head + 1 == Int32(short) ? 0 : head + 1
         if filled < Int32(short) { filled += 1 }

@@ -11,6 +11,8 @@ public struct PatternNovelty: Sendable {
     /// Range seen before the grid was fixed.
     public var lo = Double.infinity, hi = -Double.infinity
     @usableFromInline var cells = InlineArray<8, Int64>(repeating: 0)
+    /// Log-scaled grid (for skewed, non-negative series): cells over log1p((x - lo) / unit).
+    public var logScale = false, logBase = 0.0, logUnit = 1.0
     /// Points quantised since the grid was fixed.
     public var seen: UInt32 = 0
 
@@ -28,6 +30,19 @@ public struct PatternNovelty: Sendable {
         let r = hi - lo
         width = Swift.max(r / Double(n), scaleFloor, 1e-12)
         origin = lo
+    }
+
+    /// Fixes a log-scaled grid when the warm-up values are non-negative and strongly
+    /// right-skewed (the range above the median is more than `skew` times the range below).
+    public mutating func fixAuto(cells n: Int, scaleFloor: Double, median: Double, skew: Double) {
+        let below = median - lo, above = hi - median
+        if skew > 0, lo >= 0, below > 0, above > skew * below {
+            logScale = true; logBase = lo; logUnit = below
+            origin = 0
+            width = Swift.max(_log(1 + (hi - lo) / below) / Double(n), 1e-12)
+        } else {
+            fix(cells: n, scaleFloor: scaleFloor)
+        }
     }
 
     @inline(__always)
@@ -58,7 +73,8 @@ public struct PatternNovelty: Sendable {
     /// Scores `x` (novelty share in [0, 1]) and learns its patterns.
     public mutating func scoreAndLearn(_ x: Double, cellsInRange n: Int, logTails: Bool, maxLength: Int,
                                        phase: Int = -1, phaseWeight: Double = 0, levelWeight: Double = 0.5, graded: Bool = false) -> Double {
-        let q = MathUtil.clamp((x - origin) / width, -1e15, 1e15)
+        let t = logScale ? _log(1 + Swift.max((x - logBase) / logUnit, -0.999)) : x
+        let q = MathUtil.clamp((t - origin) / width, -1e15, 1e15)
         var c: Int64
         let top = Double(n)
         if !logTails || (q >= 0 && q < top) { c = Int64(q.rounded(.down)) }
@@ -98,5 +114,5 @@ public struct PatternNovelty: Sendable {
         return Int(seen) >= depth ? novel : 0
     }
 
-    var isValid: Bool { origin.isFinite && width.isFinite && width >= 0 }
+    var isValid: Bool { origin.isFinite && width.isFinite && width >= 0 && logUnit.isFinite && logBase.isFinite }
 }

@@ -75,6 +75,13 @@ public struct SeriesWindow: Sendable {
         return s / Double(used)
     }
 
+    /// Median of the values held (0 when empty). Sorts a copy: off the hot path.
+    public func median() -> Double {
+        var a: [Double] = []
+        for k in 0..<Int(count) { a.append(values[k]) }
+        return MathUtil.median(a)
+    }
+
     /// Whether the stored fields are in range (checked after a snapshot restore).
     var isValid: Bool { head >= 0 && head < 64 && count >= 0 && count <= 64 }
 }
