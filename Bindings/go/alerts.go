@@ -52,18 +52,8 @@ type Classifier struct{ h *C.smon_classifier }
 
 // NewClassifier creates a classifier from options (nil: defaults).
 func NewClassifier(options map[string]string) (*Classifier, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var cfg *C.smon_config
-	if len(options) > 0 {
-		var err error
-		if cfg, err = newConfig(options); err != nil {
-			return nil, err
-		}
-		defer C.smon_config_free(cfg)
-	}
 	c := &Classifier{}
-	if err := statusError(C.smon_classifier_new(cfg, &c.h)); err != nil {
+	if err := withConfig(options, func(cfg *C.smon_config) C.smon_status { return C.smon_classifier_new(cfg, &c.h) }); err != nil {
 		return nil, err
 	}
 	return c, nil

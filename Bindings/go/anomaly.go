@@ -41,19 +41,8 @@ type Detector struct{ h *C.smon_detector }
 
 // NewDetector creates a detector; options are config keys (detector.*, context.*), nil for defaults.
 func NewDetector(options map[string]string) (*Detector, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var cfg *C.smon_config
-	if len(options) > 0 {
-		c, err := newConfig(options)
-		if err != nil {
-			return nil, err
-		}
-		cfg = c
-		defer C.smon_config_free(cfg)
-	}
 	d := &Detector{}
-	if err := statusError(C.smon_detector_new(cfg, &d.h)); err != nil {
+	if err := withConfig(options, func(cfg *C.smon_config) C.smon_status { return C.smon_detector_new(cfg, &d.h) }); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -69,15 +58,7 @@ func (d *Detector) Close() {
 
 // Series returns the id of a Prometheus-style series key, registering it on first use.
 func (d *Detector) Series(key string) (uint32, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	ck := C.CString(key)
-	defer C.free(unsafe.Pointer(ck))
-	var id C.uint32_t
-	if err := statusError(C.smon_detector_series(d.h, ck, &id)); err != nil {
-		return 0, err
-	}
-	return uint32(id), nil
+	return seriesID(key, func(k *C.char, id *C.uint32_t) C.smon_status { return C.smon_detector_series(d.h, k, id) })
 }
 
 // Observe scores one point of a series and learns from it.

@@ -30,18 +30,8 @@ type ClusterDetection struct {
 
 // NewClusterer creates a clusterer from clusterer.* (and other) config options (nil: defaults).
 func NewClusterer(options map[string]string) (*Clusterer, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var cfg *C.smon_config
-	if len(options) > 0 {
-		var err error
-		if cfg, err = newConfig(options); err != nil {
-			return nil, err
-		}
-		defer C.smon_config_free(cfg)
-	}
 	c := &Clusterer{}
-	if err := statusError(C.smon_clusterer_new(cfg, &c.h)); err != nil {
+	if err := withConfig(options, func(cfg *C.smon_config) C.smon_status { return C.smon_clusterer_new(cfg, &c.h) }); err != nil {
 		return nil, err
 	}
 	runtime.SetFinalizer(c, (*Clusterer).Close)

@@ -28,19 +28,8 @@ type Breach struct {
 
 // NewForecaster creates a forecaster; options are forecaster.* (and shared) config keys.
 func NewForecaster(options map[string]string) (*Forecaster, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var cfg *C.smon_config
-	if len(options) > 0 {
-		c, err := newConfig(options)
-		if err != nil {
-			return nil, err
-		}
-		cfg = c
-		defer C.smon_config_free(cfg)
-	}
 	f := &Forecaster{}
-	if err := statusError(C.smon_forecaster_new(cfg, &f.h)); err != nil {
+	if err := withConfig(options, func(cfg *C.smon_config) C.smon_status { return C.smon_forecaster_new(cfg, &f.h) }); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -56,15 +45,7 @@ func (f *Forecaster) Close() {
 
 // Series returns the id of a series key such as `cpu{host="a"}`.
 func (f *Forecaster) Series(key string) (uint32, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	ck := C.CString(key)
-	defer C.free(unsafe.Pointer(ck))
-	var id C.uint32_t
-	if err := statusError(C.smon_forecaster_series(f.h, ck, &id)); err != nil {
-		return 0, err
-	}
-	return uint32(id), nil
+	return seriesID(key, func(k *C.char, id *C.uint32_t) C.smon_status { return C.smon_forecaster_series(f.h, k, id) })
 }
 
 // Observe absorbs one point (timestamps in ms, increasing per series).

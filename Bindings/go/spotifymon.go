@@ -13,6 +13,7 @@ import "C"
 
 import (
 	"fmt"
+	"runtime"
 	"unsafe"
 )
 
@@ -98,4 +99,34 @@ func DescribeConfig() (string, error) {
 		return "", err
 	}
 	return takeString(out), nil
+}
+
+// withConfig runs an engine constructor with the config built from options (nil or empty:
+// defaults), on a locked OS thread so that smon_last_error() is the failing call's.
+func withConfig(options map[string]string, newEngine func(cfg *C.smon_config) C.smon_status) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var cfg *C.smon_config
+	if len(options) > 0 {
+		c, err := newConfig(options)
+		if err != nil {
+			return err
+		}
+		cfg = c
+		defer C.smon_config_free(cfg)
+	}
+	return statusError(newEngine(cfg))
+}
+
+// seriesID interns a series key through an engine's *_series call.
+func seriesID(key string, intern func(key *C.char, id *C.uint32_t) C.smon_status) (uint32, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ck := C.CString(key)
+	defer C.free(unsafe.Pointer(ck))
+	var id C.uint32_t
+	if err := statusError(intern(ck, &id)); err != nil {
+		return 0, err
+	}
+	return uint32(id), nil
 }

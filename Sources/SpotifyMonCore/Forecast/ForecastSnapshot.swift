@@ -109,7 +109,7 @@ extension SeriesForecastState: SnapshotCodable {
         w.write(ring); w.write(Int64(head)); w.write(Int64(filled)); w.write(Int64(count)); w.write(lastTs); w.write(stepMs)
         w.write(model != nil)
         if let model { w.write(model) }
-        w.write(Int64(nextFitAt)); w.write(cusum); w.write(fits); w.write(drifts); w.write(imputed)
+        w.write(Int64(nextFitAt)); w.write(driftTest.up); w.write(fits); w.write(drifts); w.write(imputed)
     }
     public init(from r: inout SnapshotReader) throws {
         self.init()
@@ -121,7 +121,7 @@ extension SeriesForecastState: SnapshotCodable {
         lastTs = try r.read(); stepMs = try r.read()
         guard stepMs >= 0 else { throw SMONError.corrupt("bad step in snapshot") }
         if try r.read(Bool.self) { model = try r.read(ForecastModel.self) }
-        nextFitAt = Int(try r.read(Int64.self)); cusum = try r.read(); fits = try r.read(); drifts = try r.read(); imputed = try r.read()
+        nextFitAt = Int(try r.read(Int64.self)); driftTest.up = try r.read(); fits = try r.read(); drifts = try r.read(); imputed = try r.read()
     }
 }
 

@@ -43,8 +43,8 @@ public struct SeriesForecastState: Sendable {
     public var model: ForecastModel?
     /// `count` at which the next scheduled fit happens.
     public var nextFitAt = 0
-    /// CUSUM statistic of the drift monitor.
-    public var cusum = 0.0
+    /// The drift monitor: one-sided Page-Hinkley (CUSUM) on absolute standardised one-step errors.
+    public var driftTest = PageHinkley()
     /// Fits done, and how many were triggered by drift.
     public var fits: UInt32 = 0, drifts: UInt32 = 0
     /// Points imputed into gaps.
@@ -96,7 +96,7 @@ public struct SeriesForecastState: Sendable {
             }
             if missing > settings.maxGap {
                 // too long a gap: restart the series, keeping its step
-                head = 0; filled = 0; count = 0; model = nil; nextFitAt = 0; cusum = 0
+                head = 0; filled = 0; count = 0; model = nil; nextFitAt = 0; driftTest.reset()
             } else if missing > 0 {
                 for _ in 0..<missing {
                     let v = oneStepForecast() ?? lastValue
@@ -133,9 +133,7 @@ public struct SeriesForecastState: Sendable {
             if watchDrift, let f = oneStepForecast() {
                 let sc = model!.calibration.scale(step: 1)
                 if sc > 0 {
-                    let z = Swift.min(Swift.abs(v - f) / sc, 50)
-                    cusum = Swift.max(0, cusum + z - 1.5)
-                    if cusum > settings.driftThreshold { drift = true }
+                    drift = driftTest.updateUpward(Swift.abs(v - f) / sc, delta: 1.5, lambda: settings.driftThreshold)
                 }
             }
             model!.update(v)
@@ -157,7 +155,7 @@ public struct SeriesForecastState: Sendable {
             opts.candidatePeriods = Seasonality.candidates(stepMs: stepMs)
         }
         if let m = try? AutoForecaster.fit(hist, options: opts) { model = m; fits &+= 1 }
-        cusum = 0
+        driftTest.reset()
         nextFitAt = count < settings.history ? Swift.min(Swift.max(count * 2, settings.minPoints), settings.history + count)
                                              : count + settings.refitInterval
         if count < settings.history && nextFitAt > settings.history { nextFitAt = Swift.max(settings.history, count + 1) }
