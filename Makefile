@@ -46,7 +46,7 @@ c-test: release
 	$(CXX) -std=c++11 -x c++ $(CFLAGS_T) -c Tests/c/header_compile.c -o $(OUT)/header_cxx.o
 	@set -e; for t in Tests/c/*_test.c; do \
 	  n=$$(basename $$t .c); \
-	  $(CC) -std=c11 $(CFLAGS_T) $$t -o $(OUT)/$$n $(LINK_T); \
+	  $(CC) -std=c11 $(CFLAGS_T) -D_POSIX_C_SOURCE=200809L $$t -o $(OUT)/$$n $(LINK_T); \
 	  echo "run $$n"; $(OUT)/$$n; \
 	done
 
