@@ -47,6 +47,10 @@ public struct DetectorSettings: Sendable {
     public var likelihoodShort = 10, likelihoodLong = 1000
     /// Suppression span and factor.
     public var suppress = 0, suppressFactor = 0.5
+    /// Suppression bypass: inside the span, a point whose deviation from the last detection's
+    /// baseline exceeds this many times that detection's deviation, with a raw score of at
+    /// least `suppressBypassRaw`, is not damped (0: never bypass).
+    public var suppressBypass = 0.0, suppressBypassRaw = 0.9
     /// Whether the suppression factor fades back to 1 across the span.
     public var suppressDecay = false
     /// Adaptive threshold: scores are divided by 1 + gain × (decaying count of recent detections).
@@ -95,6 +99,7 @@ public struct DetectorSettings: Sendable {
         likelihoodShort = c.int("detector.likelihood_short"); likelihoodLong = c.int("detector.likelihood_long")
         suppress = c.int("detector.suppress"); suppressFactor = c.double("detector.suppress_factor")
         suppressDecay = c.bool("detector.suppress_decay")
+        suppressBypass = c.double("detector.suppress_bypass"); suppressBypassRaw = c.double("detector.suppress_bypass_raw")
         adaptiveGain = c.double("detector.adaptive_gain"); adaptiveMemory = c.int("detector.adaptive_memory")
         driftDelta = c.double("detector.drift_delta"); phLambda = c.double("detector.ph_lambda"); phDelta = c.double("detector.ph_delta")
         correlationWindowMs = Int64(c.int("detector.correlation_window_ms"))
