@@ -28,6 +28,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
     /// Number of registered series, readable without the registry lock.
     @usableFromInline var seriesCount = 0
     let minThresholdFactor: Double
+    let tailInvLog: Double
     let config: Configuration
 
     /// A detector from a validated configuration.
@@ -44,6 +45,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
                                      window: settings.forestWindow, seed: settings.seed)
         }
         if settings.gru { gru = OnlineGRU(rate: settings.gruRate, seed: settings.seed) }
+        tailInvLog = settings.noveltyTailInvLog
         minThresholdFactor = Swift.min(1, context.deploymentThresholdFactor) / Swift.max(1, context.peakMultiplier.squareRoot())
     }
 
@@ -196,7 +198,8 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
             } else {
                 memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: settings.noveltyCells, logTails: settings.noveltyLogTails,
                                                         maxLength: settings.noveltyDepth, phase: phase, phaseWeight: settings.noveltySeasonWeight,
-                                                        levelWeight: settings.noveltyLevelWeight, graded: settings.noveltyGraded)
+                                                        levelWeight: settings.noveltyLevelWeight, graded: settings.noveltyGraded,
+                                                        tailStart: settings.noveltyTailStart, invLogRatio: tailInvLog)
             }
         }
 

@@ -7,6 +7,11 @@ public struct DetectorSettings: Sendable {
     public var noveltyWeight = 1.0, noveltyCells = 16
     /// Whether cells beyond the warm-up range grow geometrically.
     public var noveltyLogTails = true
+    /// Geometric novelty tails: cells beyond `noveltyTailStart` cells from the warm-up grid's
+    /// origin (and as far below the range) grow `noveltyTailRatio`-fold each (0: linear cells).
+    public var noveltyTailStart = 0, noveltyTailRatio = 1.25
+    /// 1 / log(noveltyTailRatio), precomputed.
+    public var noveltyTailInvLog: Double { 1 / _log(noveltyTailRatio) }
     /// Longest pattern (cells) the novelty member remembers.
     public var noveltyDepth = 3
     /// Weight of seasonal-context novelty (cell unseen at this phase).
@@ -78,6 +83,8 @@ public struct DetectorSettings: Sendable {
         noveltyWeight = c.double("detector.novelty_weight"); noveltyCells = c.int("detector.novelty_cells")
         noveltyLogTails = c.bool("detector.novelty_log_tails")
         noveltyDepth = c.int("detector.novelty_depth")
+        noveltyTailStart = c.int("detector.novelty_tail_start"); noveltyTailRatio = c.double("detector.novelty_tail_ratio")
+        if noveltyTailStart > 0 { noveltyTailStart = Swift.max(noveltyTailStart, noveltyCells) }
         noveltySeasonWeight = c.double("detector.novelty_season_weight")
         noveltyLevelWeight = c.double("detector.novelty_level_weight")
         noveltyGraded = c.bool("detector.novelty_graded")
