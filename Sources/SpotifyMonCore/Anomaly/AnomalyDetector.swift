@@ -28,6 +28,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
     /// Number of registered series, readable without the registry lock.
     @usableFromInline var seriesCount = 0
     let minThresholdFactor: Double
+    let tailInvLog: Double
     let config: Configuration
 
     /// A detector from a validated configuration.
@@ -44,6 +45,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
                                      window: settings.forestWindow, seed: settings.seed)
         }
         if settings.gru { gru = OnlineGRU(rate: settings.gruRate, seed: settings.seed) }
+        tailInvLog = settings.noveltyTailInvLog
         minThresholdFactor = Swift.min(1, context.deploymentThresholdFactor) / Swift.max(1, context.peakMultiplier.squareRoot())
     }
 
@@ -196,7 +198,8 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
             } else {
                 memberNovelty = s.novelty.scoreAndLearn(x, cellsInRange: settings.noveltyCells, logTails: settings.noveltyLogTails,
                                                         maxLength: settings.noveltyDepth, phase: phase, phaseWeight: settings.noveltySeasonWeight,
-                                                        levelWeight: settings.noveltyLevelWeight, graded: settings.noveltyGraded)
+                                                        levelWeight: settings.noveltyLevelWeight, graded: settings.noveltyGraded,
+                                                        tailStart: settings.noveltyTailStart, invLogRatio: tailInvLog)
             }
         }
 
@@ -250,7 +253,9 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         if s.count > UInt64(settings.warmup) {
             score = settings.useLikelihood ? MathUtil.clamp(_log(1.0000000001 - lik) / -23.025850929940457, 0, 1) : (raw * _exp(-settings.ratePenalty * typical) + settings.likelihoodWeight * lik) / (1 + settings.likelihoodWeight)
             if settings.adaptiveGain > 0 { score /= 1 + settings.adaptiveGain * Double(s.alarmLevel) }
-            if s.sinceDetection < UInt32(settings.suppress) {
+            let newEvent = settings.suppressBypass > 0 && raw >= settings.suppressBypassRaw
+                && abs(x - s.alarmBase) > settings.suppressBypass * s.alarmAmp
+            if s.sinceDetection < UInt32(settings.suppress), !newEvent {
                 if settings.suppressDecay {
                     let f = settings.suppressFactor
                     score *= f + (1 - f) * Double(s.sinceDetection) / Double(settings.suppress)
@@ -259,6 +264,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         }
 
         // Learn: baselines after scoring (causal).
+        let meanBefore = s.mean
         let a = settings.alpha
         let d = x - s.mean
         s.mean += a * d
@@ -305,6 +311,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         if settings.adaptiveGain > 0 { s.alarmLevel *= Float(1 - 1 / Double(settings.adaptiveMemory)) }
         if score >= settings.threshold {
             s.sinceDetection = 0
+            s.alarmBase = meanBefore; s.alarmAmp = abs(x - meanBefore)
             s.alarmLevel += 1
         }
         if !res.isAnomaly { s.persistence = 0 }

@@ -27,6 +27,9 @@ public struct AnomalySeriesState: Sendable {
     public var slowMean = 0.0, slowDev = 0.0
     /// Points since the last detection.
     public var sinceDetection: UInt32 = .max
+    /// Baseline and absolute deviation of the last detection (a much larger deviation
+    /// inside the suppression span is a new event, not a repeat).
+    public var alarmBase = 0.0, alarmAmp = 0.0
     /// Adaptive threshold: decaying count of this series' recent detections.
     public var alarmLevel: Float = 0
     /// Consecutive anomalous points.

@@ -7,6 +7,11 @@ public struct DetectorSettings: Sendable {
     public var noveltyWeight = 1.0, noveltyCells = 16
     /// Whether cells beyond the warm-up range grow geometrically.
     public var noveltyLogTails = true
+    /// Geometric novelty tails: cells beyond `noveltyTailStart` cells from the warm-up grid's
+    /// origin (and as far below the range) grow `noveltyTailRatio`-fold each (0: linear cells).
+    public var noveltyTailStart = 0, noveltyTailRatio = 1.25
+    /// 1 / log(noveltyTailRatio), precomputed.
+    public var noveltyTailInvLog: Double { 1 / _log(noveltyTailRatio) }
     /// Longest pattern (cells) the novelty member remembers.
     public var noveltyDepth = 3
     /// Weight of seasonal-context novelty (cell unseen at this phase).
@@ -47,6 +52,10 @@ public struct DetectorSettings: Sendable {
     public var likelihoodShort = 10, likelihoodLong = 1000
     /// Suppression span and factor.
     public var suppress = 0, suppressFactor = 0.5
+    /// Suppression bypass: inside the span, a point whose deviation from the last detection's
+    /// baseline exceeds this many times that detection's deviation, with a raw score of at
+    /// least `suppressBypassRaw`, is not damped (0: never bypass).
+    public var suppressBypass = 0.0, suppressBypassRaw = 0.9
     /// Whether the suppression factor fades back to 1 across the span.
     public var suppressDecay = false
     /// Adaptive threshold: scores are divided by 1 + gain × (decaying count of recent detections).
@@ -74,6 +83,8 @@ public struct DetectorSettings: Sendable {
         noveltyWeight = c.double("detector.novelty_weight"); noveltyCells = c.int("detector.novelty_cells")
         noveltyLogTails = c.bool("detector.novelty_log_tails")
         noveltyDepth = c.int("detector.novelty_depth")
+        noveltyTailStart = c.int("detector.novelty_tail_start"); noveltyTailRatio = c.double("detector.novelty_tail_ratio")
+        if noveltyTailStart > 0 { noveltyTailStart = Swift.max(noveltyTailStart, noveltyCells) }
         noveltySeasonWeight = c.double("detector.novelty_season_weight")
         noveltyLevelWeight = c.double("detector.novelty_level_weight")
         noveltyGraded = c.bool("detector.novelty_graded")
@@ -95,6 +106,7 @@ public struct DetectorSettings: Sendable {
         likelihoodShort = c.int("detector.likelihood_short"); likelihoodLong = c.int("detector.likelihood_long")
         suppress = c.int("detector.suppress"); suppressFactor = c.double("detector.suppress_factor")
         suppressDecay = c.bool("detector.suppress_decay")
+        suppressBypass = c.double("detector.suppress_bypass"); suppressBypassRaw = c.double("detector.suppress_bypass_raw")
         adaptiveGain = c.double("detector.adaptive_gain"); adaptiveMemory = c.int("detector.adaptive_memory")
         driftDelta = c.double("detector.drift_delta"); phLambda = c.double("detector.ph_lambda"); phDelta = c.double("detector.ph_delta")
         correlationWindowMs = Int64(c.int("detector.correlation_window_ms"))

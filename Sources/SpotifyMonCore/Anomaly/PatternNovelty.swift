@@ -71,13 +71,23 @@ public struct PatternNovelty: Sendable {
     }
 
     /// Scores `x` (novelty share in [0, 1]) and learns its patterns.
+    ///
+    /// `tailStart` > 0: cells are linear from `-(tailStart - n)` to `tailStart` (the warm-up
+    /// range is cells 0..<n), and beyond grow geometrically, each `1 / invLogRatio`-fold
+    /// (log-ratio reciprocal) wider than the last, so a heavy tail does not keep making new cells.
     public mutating func scoreAndLearn(_ x: Double, cellsInRange n: Int, logTails: Bool, maxLength: Int,
-                                       phase: Int = -1, phaseWeight: Double = 0, levelWeight: Double = 0.5, graded: Bool = false) -> Double {
+                                       phase: Int = -1, phaseWeight: Double = 0, levelWeight: Double = 0.5, graded: Bool = false,
+                                       tailStart: Int = 0, invLogRatio: Double = 0) -> Double {
         let t = logScale ? _log(1 + Swift.max((x - logBase) / logUnit, -0.999)) : x
         let q = MathUtil.clamp((t - origin) / width, -1e15, 1e15)
         var c: Int64
         let top = Double(n)
-        if !logTails || (q >= 0 && q < top) { c = Int64(q.rounded(.down)) }
+        let upper = Double(tailStart), lower = -Double(tailStart - n)
+        if tailStart > 0 {
+            if q >= upper { c = Int64(tailStart) + Int64(_log(1 + q - upper) * invLogRatio) }
+            else if q < lower { c = Int64(tailStart - n) * -1 - 1 - Int64(_log(1 - q + lower) * invLogRatio) }
+            else { c = Int64(q.rounded(.down)) }
+        } else if !logTails || (q >= 0 && q < top) { c = Int64(q.rounded(.down)) }
         else if q < 0 { c = -1 - Int64(_log(1 - q) / 0.6931471805599453) }
         else { c = Int64(n) + Int64(_log(1 + q - top) / 0.6931471805599453) }
         var k = 7
