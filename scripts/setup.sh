@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
 
-# System packages: OpenBLAS + LAPACKE (linear algebra), Go (cgo binding tests).
+# System packages: OpenBLAS + LAPACKE (linear algebra), Go (cgo binding tests), and the
+# Prometheus and Alertmanager servers that the examples' stack test starts on loopback.
 need=()
-for pkg in libopenblas-dev liblapacke-dev golang-go; do
+for pkg in libopenblas-dev liblapacke-dev golang-go prometheus prometheus-alertmanager; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
