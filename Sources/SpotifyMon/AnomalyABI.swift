@@ -56,22 +56,9 @@ public func smon_detector_observe_batch(_ d: OpaquePointer?, _ n: Int, _ ids: Un
         let n = try Check.count(n, "n", max: maxBatch)
         let ids = try Check.notNull(ids, "ids"), ts = try Check.notNull(ts, "ts_ms")
         let values = try Check.notNull(values, "values"), out = try Check.notNull(out, "out")
-        // smon_anomaly and AnomalyResult differ in layout: convert in chunks through a scratch buffer.
-        let chunk = 4096
-        try withUnsafeTemporaryAllocation(of: AnomalyResult.self, capacity: Swift.min(chunk, n)) { scratch in
-            // Validate everything before applying anything.
-            try det.validateBatch(ids: UnsafeBufferPointer(start: ids, count: n), values: UnsafeBufferPointer(start: values, count: n))
-            var start = 0
-            while start < n {
-                let m = Swift.min(chunk, n - start)
-                let dst = UnsafeMutableBufferPointer(rebasing: scratch[0..<m])
-                try det.observeBatch(ids: UnsafeBufferPointer(start: ids + start, count: m),
-                                     tsMs: UnsafeBufferPointer(start: ts + start, count: m),
-                                     values: UnsafeBufferPointer(start: values + start, count: m), out: dst)
-                for i in 0..<m { fill(out + start + i, dst[i]) }
-                start += m
-            }
-        }
+        // smon_anomaly and AnomalyResult differ in layout: each result is converted as it is made.
+        try det.observeBatch(ids: UnsafeBufferPointer(start: ids, count: n), tsMs: UnsafeBufferPointer(start: ts, count: n),
+                             values: UnsafeBufferPointer(start: values, count: n)) { i, r in fill(out + i, r) }
     }
 }
 

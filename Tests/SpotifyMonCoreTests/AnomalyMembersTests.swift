@@ -140,3 +140,40 @@ struct AnomalyExtremeTimestampTests {
         #expect(!d.correlationsJSON().isEmpty)
     }
 }
+
+@Suite("Correlation tracker")
+struct CorrelationTrackerTests {
+    @Test func groupsRelatedAnomaliesWithBoundedMembers() throws {
+        let t = CorrelationTracker(spanMs: 60_000)
+        let svc: (UInt64, UInt64, UInt64) = (11, 0, 5)
+        // 40 series of one service within the span: one group, 32 members kept, leader the earliest.
+        var gids = Set<UInt32>()
+        for s in 0..<40 { gids.insert(t.record(series: UInt32(s), ts: 1_000 + Int64(40 - s), keys: svc)) }
+        #expect(gids.count == 1)
+        let g = try #require(t.group(gids.first!))
+        #expect(g.members.count == CorrelationTracker.Group.maxMembers)
+        #expect(g.members == (0..<32).map(UInt32.init))
+        #expect(g.leader == 39 && g.firstTs == 1_001 && g.lastTs == 1_040)
+        // A repeat of a member does not duplicate it; an unrelated series out of the span opens a new group.
+        _ = t.record(series: 3, ts: 1_050, keys: svc)
+        #expect(t.group(gids.first!)!.members.count == 32)
+        let other = t.record(series: 100, ts: 500_000, keys: (99, 98, 97))
+        #expect(other != gids.first!)
+    }
+
+    @Test func remembersAtMostMaxGroupsAndSnapshotsExactly() throws {
+        let t = CorrelationTracker(spanMs: 10)
+        for i in 0..<1500 { _ = t.record(series: UInt32(i), ts: Int64(i) * 1_000, keys: (UInt64(i) + 1, 0, UInt64(i) + 7)) }
+        #expect(t.recentGroups(limit: 5000).count == 1024)
+        var w = SnapshotWriter()
+        t.encode(to: &w)
+        let copy = CorrelationTracker(spanMs: 10)
+        var r = SnapshotReader(w.bytes)
+        try copy.decode(from: &r)
+        var w2 = SnapshotWriter()
+        copy.encode(to: &w2)
+        #expect(w2.bytes == w.bytes)
+        // Both continue identically.
+        #expect(copy.record(series: 1, ts: 1_600_000, keys: (2, 0, 8)) == t.record(series: 1, ts: 1_600_000, keys: (2, 0, 8)))
+    }
+}

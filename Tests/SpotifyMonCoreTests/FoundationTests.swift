@@ -43,6 +43,18 @@ struct ShardedStoreTests {
         let all = store.snapshotStates()
         #expect(all.contains { $0.0 == 13 && $0.1 == 131 })
     }
+
+    @Test func scratchIsPerShardAndGrows() {
+        let store = ShardedStore<Int>(shardCount: 2) { _ in 0 }
+        let small = store.withState(0, scratch: 4) { _, s in s.count }
+        let big = store.withState(0, scratch: 1000) { st, s -> Int in
+            for i in s.indices { s[i] = Double(i) }  // writable over its whole length
+            st = Int(s[999])
+            return s.count
+        }
+        #expect(small == 4 && big == 1000)
+        #expect(store.withState(0) { $0 } == 999)
+    }
 }
 
 @Suite("Snapshots")
@@ -132,6 +144,23 @@ struct NumericsTests {
         let back = LinearAlgebra.multiply(l, l, transB: true)
         for (x, y) in zip(back.data, a.data) { #expect(abs(x - y) < 1e-12) }
         #expect(throws: LinearAlgebra.Failure.self) { try LinearAlgebra.cholesky(Matrix(rows: 2, cols: 2, data: [1, 2, 2, 1])) }
+    }
+
+    /// Property: the allocation-free introsort orders like the standard library's sort, on
+    /// random, duplicate-heavy, sorted, reversed and organ-pipe inputs of many sizes.
+    @Test func inPlaceSortMatchesStandardSort() {
+        var rng = Xoshiro256(seed: 7)
+        for n in [0, 1, 2, 3, 15, 16, 17, 100, 1024, 5000] {
+            let random = (0..<n).map { _ in rng.nextGaussian() }
+            let dups = (0..<n).map { _ in Double(rng.nextInt(below: 4)) }
+            let sorted = (0..<n).map(Double.init)
+            let pipe = (0..<n).map { Double(Swift.min($0, n - $0)) }
+            for input in [random, dups, sorted, Array(sorted.reversed()), pipe] {
+                var v = input
+                InPlaceSort.sort(&v)
+                #expect(v == input.sorted())
+            }
+        }
     }
 
     @Test func welfordMatchesTwoPass() {

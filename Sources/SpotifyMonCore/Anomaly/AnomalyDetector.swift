@@ -90,15 +90,25 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
     /// input is validated first: on error nothing is applied.
     public func observeBatch(ids: UnsafeBufferPointer<UInt32>, tsMs: UnsafeBufferPointer<Int64>,
                              values: UnsafeBufferPointer<Double>, out: UnsafeMutableBufferPointer<AnomalyResult>) throws {
+        guard out.count >= ids.count else { throw SMONError.invalidArgument("batch buffers differ in length") }
+        try observeBatch(ids: ids, tsMs: tsMs, values: values) { i, r in out[i] = r }
+    }
+
+    /// Scores a batch like `observeBatch(ids:tsMs:values:out:)`, handing each result to
+    /// `sink(index, result)` as it is made: a caller with its own result layout (the C ABI)
+    /// converts in place, with no buffer in between. Validates everything first; on error
+    /// nothing is applied.
+    public func observeBatch(ids: UnsafeBufferPointer<UInt32>, tsMs: UnsafeBufferPointer<Int64>,
+                             values: UnsafeBufferPointer<Double>, sink: (Int, AnomalyResult) -> Void) throws {
         let n = ids.count
-        guard tsMs.count == n, values.count == n, out.count >= n else {
+        guard tsMs.count == n, values.count == n else {
             throw SMONError.invalidArgument("batch buffers differ in length")
         }
         let t0 = Clock.nanos()
         try validateBatch(ids: ids, values: values)
         for i in 0..<n {
             let id = ids[i], ts = tsMs[i], v = values[i]
-            out[i] = store.withState(id) { step(&$0, id: id, tsMs: ts, value: v) }
+            sink(i, store.withState(id) { step(&$0, id: id, tsMs: ts, value: v) })
         }
         performance.record(events: n, nanos: Clock.nanos() &- t0)
     }

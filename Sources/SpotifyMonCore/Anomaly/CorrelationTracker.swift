@@ -4,17 +4,40 @@
 public final class CorrelationTracker: @unchecked Sendable {
     /// One remembered anomaly.
     struct Event { var series: UInt32; var ts: Int64; var group: UInt32; var keys: (UInt64, UInt64, UInt64) }
-    /// A group: its leader and members (bounded).
+    /// A group: its leader and members (bounded), stored inline so that recording an
+    /// anomaly never allocates.
     public struct Group: Sendable {
+        /// The most members a group keeps.
+        public static let maxMembers = 32
         /// Group id.
         public var id: UInt32
         /// The series whose anomaly came first.
         public var leader: UInt32
         /// First and latest timestamps.
         public var firstTs: Int64, lastTs: Int64
-        /// Member series (at most 32 kept).
-        public var members: [UInt32]
+        var memberStore = InlineArray<32, UInt32>(repeating: 0)
+        var memberCount = 0
+
+        /// A group of the given members (the first `maxMembers` are kept).
+        public init(id: UInt32, leader: UInt32, firstTs: Int64, lastTs: Int64, members: [UInt32]) {
+            self.id = id; self.leader = leader; self.firstTs = firstTs; self.lastTs = lastTs
+            for m in members { add(m) }
+        }
+
+        /// Member series (at most `maxMembers`), in the order they joined.
+        public var members: [UInt32] { (0..<memberCount).map { memberStore[$0] } }
+
+        /// Adds `series` unless it is a member already or the group is full.
+        mutating func add(_ series: UInt32) {
+            guard memberCount < Self.maxMembers else { return }
+            for i in 0..<memberCount where memberStore[i] == series { return }
+            memberStore[memberCount] = series
+            memberCount += 1
+        }
     }
+
+    /// Most events remembered, groups remembered.
+    static let maxEvents = 8192, maxGroups = 1024
 
     private let lock = Lock()
     private var recent: [Event] = []
@@ -23,8 +46,17 @@ public final class CorrelationTracker: @unchecked Sendable {
     private var nextId: UInt32 = 1
     let span: Int64
 
-    /// A tracker grouping anomalies within `spanMs`.
-    public init(spanMs: Int64) { span = spanMs }
+    /// A tracker grouping anomalies within `spanMs`. Its storage is reserved up front.
+    public init(spanMs: Int64) {
+        span = spanMs
+        reserve()
+    }
+
+    private func reserve() {
+        recent.reserveCapacity(Self.maxEvents + 1)
+        groups.reserveCapacity(Self.maxGroups + 1)
+        order.reserveCapacity(Self.maxGroups + 1)
+    }
 
     /// Relatedness keys of a series: hashes of its service tag, host tag and metric (0: absent).
     public static func keys(of key: SeriesKey) -> (UInt64, UInt64, UInt64) {
@@ -44,19 +76,20 @@ public final class CorrelationTracker: @unchecked Sendable {
                 || (keys.1 != 0 && e.keys.1 == keys.1) || e.keys.2 == keys.2 {
                 gid = e.group; break
             }
-            if gid == 0 || groups[gid] == nil {
+            if gid != 0, let at = groups.index(forKey: gid) {
+                groups.values[at].add(series)  // in place: no copy of the group
+                if ts < groups.values[at].firstTs { groups.values[at].firstTs = ts; groups.values[at].leader = series }
+                groups.values[at].lastTs = Swift.max(groups.values[at].lastTs, ts)
+            } else {
                 gid = nextId; nextId &+= 1; if nextId == 0 { nextId = 1 }
-                groups[gid] = Group(id: gid, leader: series, firstTs: ts, lastTs: ts, members: [series])
-                order.append(gid)
-                if order.count > 1024 { groups[order.removeFirst()] = nil }
-            } else if var g = groups[gid] {
-                if !g.members.contains(series), g.members.count < 32 { g.members.append(series) }
-                if ts < g.firstTs { g.firstTs = ts; g.leader = series }
-                g.lastTs = Swift.max(g.lastTs, ts)
+                var g = Group(id: gid, leader: series, firstTs: ts, lastTs: ts, members: [])
+                g.add(series)
+                if order.count >= Self.maxGroups { groups[order.removeFirst()] = nil }
                 groups[gid] = g
+                order.append(gid)
             }
             recent.append(Event(series: series, ts: ts, group: gid, keys: keys))
-            if recent.count > 8192 { recent.removeFirst(4096) }
+            if recent.count > Self.maxEvents { recent.removeFirst(Self.maxEvents / 2) }
             return gid
         }
     }
@@ -70,7 +103,12 @@ public final class CorrelationTracker: @unchecked Sendable {
     }
 
     /// Forgets everything.
-    public func reset() { lock.withLock { recent = []; groups = [:]; order = []; nextId = 1 } }
+    public func reset() {
+        lock.withLock {
+            recent.removeAll(keepingCapacity: true); groups.removeAll(keepingCapacity: true)
+            order.removeAll(keepingCapacity: true); nextId = 1
+        }
+    }
 
     /// Writes the tracker's state (for engine snapshots).
     func encode(to w: inout SnapshotWriter) {
@@ -109,6 +147,6 @@ public final class CorrelationTracker: @unchecked Sendable {
                 gs[id] = Group(id: id, leader: leader, firstTs: first, lastTs: last, members: members)
             }
         }
-        lock.withLock { nextId = next == 0 ? 1 : next; recent = rec; order = ord; groups = gs }
+        lock.withLock { nextId = next == 0 ? 1 : next; recent = rec; order = ord; groups = gs; reserve() }
     }
 }

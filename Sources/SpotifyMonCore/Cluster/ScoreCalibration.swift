@@ -61,7 +61,7 @@ public struct RollingCalibration: Sendable, Equatable {
             sinceSort = 0
             sorted.removeAll(keepingCapacity: true)
             for i in 0..<filled { sorted.append(ring[i]) }
-            sorted.sort()
+            InPlaceSort.sort(&sorted)
         }
         return s
     }

@@ -95,13 +95,25 @@ public struct ForecastModel: Sendable {
     }
 
     /// Forecast with a central interval at `level` (0 < level < 1) into caller arrays of
-    /// equal length (1 or more). Needs no heap allocation for up to 4096 steps.
+    /// equal length (1 or more). Its scratch (members × steps doubles) is a temporary
+    /// allocation: on the heap beyond the standard library's small stack limit.
     public func forecast(level: Double, mean: UnsafeMutableBufferPointer<Double>,
                          lo: UnsafeMutableBufferPointer<Double>, hi: UnsafeMutableBufferPointer<Double>) {
-        let h = mean.count
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.max(1, members.count * h)) { scratch in
-            pointForecast(into: mean, scratch: scratch)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: scratchCount(steps: mean.count)) { scratch in
+            forecast(level: level, mean: mean, lo: lo, hi: hi, scratch: scratch)
         }
+    }
+
+    /// The scratch doubles `forecast(level:mean:lo:hi:scratch:)` needs for `steps` steps.
+    public func scratchCount(steps: Int) -> Int { Swift.max(1, members.count * steps) }
+
+    /// The same forecast with caller-provided scratch of at least `scratchCount(steps:)`
+    /// doubles: no allocation at all (the online forecaster passes its shard's scratch).
+    public func forecast(level: Double, mean: UnsafeMutableBufferPointer<Double>,
+                         lo: UnsafeMutableBufferPointer<Double>, hi: UnsafeMutableBufferPointer<Double>,
+                         scratch: UnsafeMutableBufferPointer<Double>) {
+        let h = mean.count
+        pointForecast(into: mean, scratch: scratch)
         let ql = calibration.quantile((1 - level) / 2)
         let qh = calibration.quantile((1 + level) / 2)
         for s in 0..<h {

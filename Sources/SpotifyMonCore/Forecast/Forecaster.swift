@@ -81,9 +81,9 @@ public final class Forecaster: MonitoringEngine, @unchecked Sendable {
         guard lo.count == h, hi.count == h else { throw SMONError.invalidArgument("output arrays differ in length") }
         guard level > 0, level < 1 else { throw SMONError.invalidArgument("level \(level) is not in (0, 1)") }
         let t0 = Clock.nanos()
-        try store.withState(id) { st in
+        try store.withState(id, scratch: ForecastModel.maxMembers * h) { st, scratch in
             try Self.ensureModel(&st, settings: settings, options: options)
-            st.model!.forecast(level: level, mean: mean, lo: lo, hi: hi)
+            st.model!.forecast(level: level, mean: mean, lo: lo, hi: hi, scratch: scratch)
         }
         performance.record(events: 1, nanos: Clock.nanos() &- t0)
     }

@@ -8,6 +8,18 @@ public final class ShardedStore<State>: @unchecked Sendable {
     @usableFromInline final class Shard {
         @usableFromInline let lock = Lock()
         @usableFromInline var states: ContiguousArray<State> = []
+        /// Temporary doubles for calls made under the lock (grown on demand, never per event).
+        @usableFromInline var scratch = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+        deinit { scratch.deallocate() }
+
+        /// At least `count` doubles of scratch memory; call under the lock.
+        @usableFromInline func scratch(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+            if scratch.count < count {
+                scratch.deallocate()
+                scratch = .allocate(capacity: Swift.max(count, 2 * scratch.count))
+            }
+            return UnsafeMutableBufferPointer(rebasing: scratch[0..<count])
+        }
     }
 
     @usableFromInline let shards: [Shard]
@@ -36,6 +48,20 @@ public final class ShardedStore<State>: @unchecked Sendable {
         return try shard.lock.withLock {
             if slot >= shard.states.count { grow(shard, to: slot, shardIndex: Int(id) & (shardCount - 1)) }
             return try body(&shard.states[slot])
+        }
+    }
+
+    /// Like `withState`, with `scratchCount` doubles of the shard's scratch memory for `body`
+    /// (uninitialised, valid during the call only): hot paths that need temporary space use
+    /// it instead of allocating per call.
+    @inlinable
+    public func withState<T>(_ id: UInt32, scratch scratchCount: Int,
+                             _ body: (inout State, UnsafeMutableBufferPointer<Double>) throws -> T) rethrows -> T {
+        let shard = shards[Int(id) & (shardCount - 1)]
+        let slot = Int(id) >> shift
+        return try shard.lock.withLock {
+            if slot >= shard.states.count { grow(shard, to: slot, shardIndex: Int(id) & (shardCount - 1)) }
+            return try body(&shard.states[slot], shard.scratch(scratchCount))
         }
     }
 
