@@ -61,6 +61,7 @@ python-test: release
 
 go-test: release
 	cd Bindings/go && go test -count=1 ./...
+	cd Examples/go-agent && go vet ./... && go test -count=1 ./...
 
 ## Copies the library into the Python package so `pip install ./Bindings/python` carries it.
 python: release
