@@ -97,9 +97,8 @@ func copyString(_ s: String, into buf: UnsafeMutablePointer<CChar>?, capacity: I
     guard let buf, capacity > 0 else { return }
     var n = 0
     for scalar in s.unicodeScalars {
-        let utf8 = Array(String(scalar).utf8)
-        if n + utf8.count >= capacity { break }
-        for b in utf8 { buf[n] = CChar(bitPattern: b); n += 1 }
+        if n + UTF8.width(scalar) >= capacity { break }
+        UTF8.encode(scalar) { b in buf[n] = CChar(bitPattern: b); n += 1 }
     }
     buf[n] = 0
 }

@@ -22,14 +22,7 @@ enum LastError {
 
     /// Records `message`, truncated to the buffer at a UTF-8 character boundary.
     static func set(_ message: String) {
-        guard let buf = buffer() else { return }
-        var n = 0
-        for scalar in message.unicodeScalars {
-            let utf8 = Array(String(scalar).utf8)
-            if n + utf8.count >= capacity { break }
-            for b in utf8 { buf[n] = CChar(bitPattern: b); n += 1 }
-        }
-        buf[n] = 0
+        copyString(message, into: buffer(), capacity: capacity)
     }
 
     /// The current message (empty if none).

@@ -1,6 +1,18 @@
 /* Version, status, error and config functions: normal use and bad input. */
 #include "smon_test.h"
 
+/* 1 if s is well-formed UTF-8 (no sequence cut short). */
+static int utf8_valid(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int extra = *p < 0x80 ? 0 : (*p >> 5) == 6 ? 1 : (*p >> 4) == 14 ? 2 : (*p >> 3) == 30 ? 3 : -1;
+        if (extra < 0) return 0;
+        p++;
+        for (int i = 0; i < extra; i++, p++) if ((*p & 0xC0) != 0x80) return 0;
+    }
+    return 1;
+}
+
 int main(void) {
     /* Version */
     EXPECT(smon_version_number() == SMON_VERSION_NUMBER);
@@ -38,6 +50,13 @@ int main(void) {
     char tiny[4];
     EXPECT_STATUS(smon_config_set(cfg, "seed", "banana", tiny, sizeof tiny), SMON_CONFIG);
     EXPECT(strlen(tiny) == 3);
+    /* Truncated messages end on a UTF-8 character boundary, in every buffer size. */
+    for (size_t len = 1; len < 48; len++) {
+        char small[48];
+        EXPECT_STATUS(smon_config_set(cfg, "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac.\xe2\x82\xac", "1",
+                                      small, len), SMON_CONFIG);
+        EXPECT(strlen(small) < len && utf8_valid(small));
+    }
     EXPECT_STATUS(smon_config_set(cfg, "\xff\xfe", "1", err, sizeof err), SMON_INVALID_ARGUMENT);
     EXPECT_STATUS(smon_config_set(cfg, "seed", "\xc3\x28", err, sizeof err), SMON_INVALID_ARGUMENT);
     EXPECT_STATUS(smon_config_get(cfg, "no.such.key", buf, sizeof buf, NULL), SMON_CONFIG);
