@@ -92,6 +92,22 @@ struct ForecastModelTests {
         #expect(covered >= 40, "95% interval covered only \(covered) of 48")
     }
 
+    /// Beyond the validated steps, a level series' intervals stop widening at its own spread
+    /// (the climatology ceiling) while a random walk's keep growing like √h.
+    @Test func longHorizonIntervalsOfLevelAndRandomWalkSeries() throws {
+        var rng = Xoshiro256(seed: 21)
+        let level = (0..<1288).map { _ in 0.5 + 0.3 * rng.nextUnit() }
+        let (_, lo, hi) = try Gen.forecast(Array(level[0..<1000]), h: 288)
+        let future = level[1000...]
+        let covered = zip(future, zip(lo, hi)).filter { $0.0 >= $0.1.0 && $0.0 <= $0.1.1 }.count
+        #expect(covered >= 274, "95% interval covered \(covered) of 288")
+        #expect(hi[287] - lo[287] < 0.5, "width \(hi[287] - lo[287]) at step 288 for values spread over 0.3")
+        var walk = [Double](repeating: 0, count: 1000)
+        for t in 1..<1000 { walk[t] = walk[t - 1] + rng.nextGaussian() }
+        let (_, wlo, whi) = try Gen.forecast(walk, h: 288)
+        #expect(whi[287] - wlo[287] > 2 * (whi[47] - wlo[47]))
+    }
+
     @Test func intervalsNestByLevelAndContainTheMean() throws {
         let y = Gen.seasonal(n: 500, m: 24, seed: 9)
         let (m80, l80, h80) = try Gen.forecast(y, h: 72, level: 0.8)

@@ -63,6 +63,11 @@ def test_numpy_batch_matches_single_calls_and_snapshot():
         assert np.array_equal(more[name], again[name]), name
     perf = a.performance()
     assert perf["count"] >= n and perf["events_per_second"] > 0
+    # the seed's get_performance_metrics() names
+    seed = a.get_performance_metrics()
+    assert seed["avg_latency_ms"] == pytest.approx(seed["mean_latency_us"] / 1000)
+    assert seed["p99_latency_ms"] >= seed["p50_latency_ms"] > 0
+    assert seed["accuracy"] is None  # no ground truth at run time: see EVALUATION.md
 
 
 def test_bad_input_raises_never_crashes():

@@ -314,10 +314,17 @@ class Handle:
         check(self._fn("restore")(self._live(), data, len(data)))
 
     def performance(self) -> dict:
-        """get_performance_metrics: count, events/s, mean/p50/p95/p99 latency (µs), uptime."""
+        """get_performance_metrics: count, events/s, mean/p50/p95/p99 latency (µs), uptime,
+        plus the seed's names: avg/p50/p95/p99_latency_ms and `accuracy`, which is None (the
+        library sees no ground truth at run time; measured accuracy is in EVALUATION.md)."""
         out = Performance()
         check(self._fn("performance")(self._live(), ctypes.byref(out)))
-        return {name: getattr(out, name) for name, _ in Performance._fields_}
+        perf = {name: getattr(out, name) for name, _ in Performance._fields_}
+        perf["avg_latency_ms"] = perf["mean_latency_us"] / 1000.0
+        for q in ("p50", "p95", "p99"):
+            perf[f"{q}_latency_ms"] = perf[f"{q}_latency_us"] / 1000.0
+        perf["accuracy"] = None
+        return perf
 
     get_performance_metrics = performance
 

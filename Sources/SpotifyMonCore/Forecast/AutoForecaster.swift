@@ -151,7 +151,11 @@ public enum AutoForecaster {
             var calib = ens.withUnsafeBufferPointer {
                 Calibration.build(errors: $0, origins: w, steps: hv, floor: 1e-9 * Swift.max(scale, 1e-300))
             }
-            if options.intervalScale != 1 { for i in calib.scales.indices { calib.scales[i] *= options.intervalScale } }
+            calib.ceiling = Calibration.climatologyScale(yb)
+            if options.intervalScale != 1 {
+                for i in calib.scales.indices { calib.scales[i] *= options.intervalScale }
+                calib.ceiling *= options.intervalScale
+            }
             // final members
             var chosen: [ForecastMember] = []
             for j in order.prefix(bestK) {

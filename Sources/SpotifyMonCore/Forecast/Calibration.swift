@@ -12,6 +12,10 @@ public struct Calibration: Sendable, Equatable {
     public var normalized: [Double]
     /// Number of errors the calibration was built from.
     public var sampleCount: Int
+    /// The largest scale an extrapolated step may reach: the mean absolute deviation of the
+    /// history from its own mean (the error of forecasting by the long-run mean, which a
+    /// stationary series' errors approach at long horizons). Infinity: no ceiling.
+    public var ceiling: Double = .infinity
 
     /// A calibration with one scale for every step and a Gaussian-like error set.
     public init(flatScale: Double) {
@@ -84,12 +88,37 @@ public struct Calibration: Sendable, Equatable {
         return Calibration(scales: sm, normalized: norm, sampleCount: total)
     }
 
-    /// The error scale at step `h` (1-based).
+    /// The error scale at step `h` (1-based). Beyond the measured steps it grows like √h; for
+    /// a level-like series (`levelLike`) only up to `ceiling` (never below the last measured
+    /// scale): its intervals stop widening where a random walk's go on.
     @inlinable
     public func scale(step h: Int) -> Double {
         guard let lastScale = scales.last else { return 0 }
         if h <= scales.count { return scales[Swift.max(h, 1) - 1] }
-        return lastScale * (Double(h) / Double(scales.count)).squareRoot()
+        let grown = lastScale * (Double(h) / Double(scales.count)).squareRoot()
+        return levelLike ? Swift.min(grown, Swift.max(ceiling, lastScale)) : grown
+    }
+
+    /// Whether the measured errors behave like a level series': at least 8 steps measured and
+    /// the scale grew by less than h^0.2 across them (a random walk's grows like h^0.5).
+    /// Only then does `ceiling` bound the extrapolation.
+    public var levelLike: Bool {
+        let n = scales.count
+        guard n >= 8, ceiling.isFinite, let first = scales.first, let last = scales.last, first > 0 else { return false }
+        return last / first < _pow(Double(n), 0.2)
+    }
+
+    /// The ceiling for a history `y`: its mean absolute deviation from its mean, inflated by
+    /// 1 + √(30 / n) for short histories (an autocorrelated sample under-states the spread).
+    public static func climatologyScale(_ y: UnsafeBufferPointer<Double>) -> Double {
+        guard !y.isEmpty else { return .infinity }
+        var mean = 0.0
+        for v in y { mean += v }
+        mean /= Double(y.count)
+        var mad = 0.0
+        for v in y { mad += Swift.abs(v - mean) }
+        let c = mad / Double(y.count) * (1 + (30 / Double(y.count)).squareRoot())
+        return c.isFinite ? c : .infinity
     }
 
     /// Empirical quantile of the normalised errors at probability p, with the conformal

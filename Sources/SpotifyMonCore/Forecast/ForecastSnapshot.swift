@@ -66,13 +66,15 @@ extension ForecastMember: SnapshotCodable {
 
 extension Calibration: SnapshotCodable {
     public func encode(to w: inout SnapshotWriter) {
-        w.write(scales); w.write(normalized); w.write(Int64(sampleCount))
+        w.write(scales); w.write(normalized); w.write(Int64(sampleCount)); w.write(ceiling)
     }
     public init(from r: inout SnapshotReader) throws {
         let s: [Double] = try r.read()
         let n: [Double] = try r.read()
         guard !s.isEmpty else { throw SMONError.corrupt("empty calibration in snapshot") }
         self.init(scales: s, normalized: n, sampleCount: Int(try r.read(Int64.self)))
+        ceiling = try r.read()
+        guard ceiling >= 0 else { throw SMONError.corrupt("bad calibration ceiling in snapshot") }
     }
 }
 
