@@ -79,10 +79,10 @@ struct BenchCommand: ParsableCommand {
             if case .alert(let r) = $0 { return r } else { return nil }
         }
         let c = try AlertClassifier(config: Configuration())
-        let learn = try seconds { for r in records { c.learn(r, r.feedback) } }
+        let learn = seconds { for r in records { c.learn(r, r.feedback) } }
         var lat = [Double]()
         lat.reserveCapacity(records.count)
-        let classify = try seconds {
+        let classify = seconds {
             for r in records {
                 let t0 = Clock.nanos()
                 _ = c.classify(r)
