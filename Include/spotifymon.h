@@ -222,6 +222,22 @@ smon_status smon_detector_restore(smon_detector *d, const void *data, size_t siz
 smon_status smon_detector_performance(smon_detector *d, smon_performance *out);
 /** Announces a deployment window of service (NULL or "*": every service); series tagged service="..." get more sensitive. */
 smon_status smon_detector_add_deployment(smon_detector *d, const char *service, int64_t start_ms, int64_t end_ms);
+/**
+ * Called with every result that is an anomaly (is_anomaly = 1) or carries a drift flag.
+ * event points to a library-owned copy valid during the call only; user is the pointer
+ * given to smon_detector_set_callback, passed through untouched.
+ */
+typedef void (*smon_anomaly_callback)(void *user, const smon_anomaly *event);
+/**
+ * Registers cb (NULL: none) with user, replacing any earlier callback: observe and
+ * observe_batch then push each anomaly or drift to it as well as returning it. cb runs on
+ * the thread that called observe / observe_batch, after the series' lock is released, in
+ * input order within a batch; it may call any function of this library, on this handle
+ * too (the handle stays valid until the observing call returns even if cb frees it). Time
+ * spent in cb counts in the batch's latency telemetry. Thread-safe; user must stay valid
+ * until the callback is replaced or the detector freed.
+ */
+smon_status smon_detector_set_callback(smon_detector *d, smon_anomaly_callback cb, void *user);
 /** Releases a detector. NULL or an already freed handle is a no-op. */
 void smon_detector_free(smon_detector *d);
 /* ==== END DETECTOR ==== */

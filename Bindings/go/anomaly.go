@@ -3,12 +3,17 @@ package spotifymon
 /*
 #include <stdlib.h>
 #include "spotifymon.h"
+extern void smonGoAnomalyCallback(void *user, smon_anomaly *event);
+static smon_status smon_go_detector_set_callback(smon_detector *d, void *user) {
+    return smon_detector_set_callback(d, user ? (smon_anomaly_callback)smonGoAnomalyCallback : NULL, user);
+}
 */
 import "C"
 
 import (
 	"errors"
 	"runtime"
+	"runtime/cgo"
 	"unsafe"
 )
 
@@ -37,7 +42,10 @@ func fromC(a *C.smon_anomaly) Anomaly {
 }
 
 // Detector is a streaming anomaly detector over many series (safe for concurrent use).
-type Detector struct{ h *C.smon_detector }
+type Detector struct {
+	h  *C.smon_detector
+	cb unsafe.Pointer // C memory holding the cgo.Handle of the OnAnomaly function, or nil
+}
 
 // NewDetector creates a detector; options are config keys (detector.*, context.*), nil for defaults.
 func NewDetector(options map[string]string) (*Detector, error) {
@@ -53,6 +61,35 @@ func (d *Detector) Close() {
 	if d.h != nil {
 		C.smon_detector_free(d.h)
 		d.h = nil
+	}
+	releaseCallback(d.cb)
+	d.cb = nil
+}
+
+// OnAnomaly registers fn (nil: none) to receive every anomaly or drift as Observe and
+// ObserveBatch find them, in input order, on the goroutine that observes. fn may call the
+// detector. Not to be called concurrently with itself or Close on one detector.
+func (d *Detector) OnAnomaly(fn func(Anomaly)) error {
+	var user unsafe.Pointer
+	if fn != nil {
+		user = C.malloc(C.size_t(unsafe.Sizeof(C.uintptr_t(0))))
+		*(*C.uintptr_t)(user) = C.uintptr_t(cgo.NewHandle(fn))
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := statusError(C.smon_go_detector_set_callback(d.h, user)); err != nil {
+		releaseCallback(user)
+		return err
+	}
+	releaseCallback(d.cb)
+	d.cb = user
+	return nil
+}
+
+func releaseCallback(user unsafe.Pointer) {
+	if user != nil {
+		cgo.Handle(*(*C.uintptr_t)(user)).Delete()
+		C.free(user)
 	}
 }
 

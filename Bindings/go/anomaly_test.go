@@ -64,3 +64,57 @@ func TestDetectorEndToEnd(t *testing.T) {
 		t.Fatal("bad config accepted")
 	}
 }
+
+func TestDetectorOnAnomalyPushesNotableResults(t *testing.T) {
+	d, err := NewDetector(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	id, _ := d.Series(`cpu_utilization{host="a"}`)
+	var pushed []Anomaly
+	if err := d.OnAnomaly(func(a Anomaly) { pushed = append(pushed, a) }); err != nil {
+		t.Fatal(err)
+	}
+	n := 3000
+	ids, ts, vals := make([]uint32, n), make([]int64, n), make([]float64, n)
+	for i := range ids {
+		ids[i], ts[i] = id, 1_700_000_000_000+int64(i)*60_000
+		vals[i] = 40 + 3*math.Sin(float64(i)/50) + float64(i%7)*0.2
+		if i >= 2500 && i < 2505 {
+			vals[i] += 60
+		}
+	}
+	res, err := d.ObserveBatch(ids, ts, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notable []Anomaly
+	for _, r := range res {
+		if r.IsAnomaly || r.Drift != 0 {
+			notable = append(notable, r)
+		}
+	}
+	if len(notable) == 0 || len(pushed) != len(notable) {
+		t.Fatalf("pushed %d, notable %d", len(pushed), len(notable))
+	}
+	for i := range notable {
+		if pushed[i] != notable[i] {
+			t.Fatalf("event %d differs: %+v vs %+v", i, pushed[i], notable[i])
+		}
+	}
+	if err := d.OnAnomaly(nil); err != nil {
+		t.Fatal(err)
+	}
+	before := len(pushed)
+	if _, err := d.Observe(id, 1_700_000_000_000+int64(n)*60_000, 900); err != nil {
+		t.Fatal(err)
+	}
+	if len(pushed) != before {
+		t.Fatal("callback still called after OnAnomaly(nil)")
+	}
+	d.Close()
+	if err := d.OnAnomaly(func(Anomaly) {}); err == nil {
+		t.Fatal("OnAnomaly on a closed detector succeeded")
+	}
+}

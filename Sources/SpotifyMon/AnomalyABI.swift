@@ -62,6 +62,23 @@ public func smon_detector_observe_batch(_ d: OpaquePointer?, _ n: Int, _ ids: Un
     }
 }
 
+/// `smon_status smon_detector_set_callback(smon_detector *d, smon_anomaly_callback cb, void *user)`
+@_cdecl("smon_detector_set_callback")
+public func smon_detector_set_callback(_ d: OpaquePointer?, _ cb: smon_anomaly_callback?, _ user: UnsafeMutableRawPointer?) -> Int32 {
+    abiCall("smon_detector_set_callback") {
+        let det = try detectors.get(d)
+        guard let cb else { det.setEventHandler(nil); return }
+        let userBits = UInt(bitPattern: user)
+        det.setEventHandler { r in
+            var event = smon_anomaly()
+            withUnsafeMutablePointer(to: &event) { p in
+                fill(p, r)
+                cb(UnsafeMutableRawPointer(bitPattern: userBits), p)
+            }
+        }
+    }
+}
+
 /// `smon_status smon_detector_explain(smon_detector *d, uint32_t id, char **json_out)`
 @_cdecl("smon_detector_explain")
 public func smon_detector_explain(_ d: OpaquePointer?, _ id: UInt32, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {

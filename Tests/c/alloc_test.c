@@ -52,6 +52,9 @@ static double uniform(void) {
 
 enum { SERIES = 500, BATCH = 1000, ROUNDS = 50 };
 
+/* A detector callback that only counts (push delivery must not allocate either). */
+static void count_events(void *user, const smon_anomaly *e) { *(int *)user += e->is_anomaly || e->drift; }
+
 static void detector_paths(void) {
     smon_detector *d;
     EXPECT_OK(smon_detector_new(NULL, &d));
@@ -76,6 +79,8 @@ static void detector_paths(void) {
         EXPECT_OK(smon_detector_observe_batch(d, BATCH, ids, ts, values, out));
     }
     t += (int64_t)2 * ROUNDS * BATCH * 1000;
+    int pushed = 0;
+    EXPECT_OK(smon_detector_set_callback(d, count_events, &pushed));
     start();
     for (int round = 0; round < ROUNDS; round++) {
         for (int i = 0; i < BATCH; i++) {
@@ -88,6 +93,7 @@ static void detector_paths(void) {
     }
     EXPECT(stop("smon_detector_observe_batch", ROUNDS * BATCH) == 0);
     EXPECT(grouped > 0); /* the measured stretch did record anomalies in correlation groups */
+    EXPECT(pushed >= grouped); /* ... and pushed them to the callback */
     t += (int64_t)ROUNDS * BATCH * 1000;
     start();
     grouped = 0;

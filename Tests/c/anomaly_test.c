@@ -3,7 +3,70 @@
 #include <stdint.h>
 #include "smon_test.h"
 
+/* Callback state: every pushed event, and a call back into the handle from inside. */
+struct pushed {
+    smon_detector *d;
+    int count;
+    uint32_t ids[64];
+    double scores[64];
+    int explained;
+};
+
+static void on_event(void *user, const smon_anomaly *e) {
+    struct pushed *p = user;
+    if (p->count < 64) { p->ids[p->count] = e->series_id; p->scores[p->count] = e->score; }
+    p->count++;
+    char *json = NULL;
+    if (smon_detector_explain(p->d, e->series_id, &json) == SMON_OK && json && strstr(json, "recommended_actions"))
+        p->explained++;
+    smon_free(json);
+}
+
+/* Push delivery: the callback sees exactly the anomalies and drifts the batch returns, in order. */
+static void callback_test(void) {
+    smon_detector *d = NULL;
+    EXPECT_OK(smon_detector_new(NULL, &d));
+    uint32_t ids[2];
+    EXPECT_OK(smon_detector_series(d, "cpu_utilization{host=\"a\"}", &ids[0]));
+    EXPECT_OK(smon_detector_series(d, "cpu_utilization{host=\"b\"}", &ids[1]));
+    struct pushed p = {d, 0, {0}, {0}, 0};
+    EXPECT_OK(smon_detector_set_callback(d, on_event, &p));
+    enum { N = 4000 };
+    static uint32_t bid[N];
+    static int64_t ts[N];
+    static double vals[N];
+    static smon_anomaly out[N];
+    for (int i = 0; i < N; i++) {
+        bid[i] = ids[i % 2];
+        ts[i] = 1700000000000LL + (int64_t)(i / 2) * 60000;
+        vals[i] = 40 + 3 * sin(i / 50.0) + (i % 7) * 0.2 + ((i > 3000 && i < 3010 && i % 2 == 0) ? 60 : 0);
+    }
+    EXPECT_OK(smon_detector_observe_batch(d, N, bid, ts, vals, out));
+    int notable = 0, matched = 1;
+    for (int i = 0; i < N; i++) {
+        if (!(out[i].is_anomaly || out[i].drift)) continue;
+        if (notable < 64 && (p.ids[notable] != out[i].series_id || p.scores[notable] != out[i].score)) matched = 0;
+        notable++;
+    }
+    EXPECT(notable > 0 && p.count == notable && matched);
+    EXPECT(p.explained == p.count);
+    /* The single-point path pushes too; clearing the callback stops it. */
+    int before = p.count;
+    smon_anomaly a;
+    EXPECT_OK(smon_detector_observe(d, ids[0], 1700000000000LL + N * 60000LL, 500, &a));
+    EXPECT(a.is_anomaly ? p.count == before + 1 : p.count == before);
+    EXPECT_OK(smon_detector_set_callback(d, NULL, NULL));
+    before = p.count;
+    EXPECT_OK(smon_detector_observe(d, ids[0], 1700000000000LL + (N + 1) * 60000LL, 900, &a));
+    EXPECT(p.count == before);
+    /* Bad handles. */
+    EXPECT_STATUS(smon_detector_set_callback(NULL, on_event, &p), SMON_NULL_POINTER);
+    smon_detector_free(d);
+    EXPECT_STATUS(smon_detector_set_callback(d, on_event, &p), SMON_BAD_HANDLE);
+}
+
 int main(void) {
+    callback_test();
     smon_detector *d = NULL;
     smon_config *cfg = NULL;
     char err[256];

@@ -70,6 +70,28 @@ def test_numpy_batch_matches_single_calls_and_snapshot():
     assert seed["accuracy"] is None  # no ground truth at run time: see EVALUATION.md
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the raising callback, on purpose
+def test_on_anomaly_pushes_exactly_the_notable_results():
+    det = RealTimeAnomalyDetector()
+    sid = det.series('cpu_utilization{host="a"}')
+    pushed = []
+    det.on_anomaly(pushed.append)
+    n = 3000
+    vals = 40 + 3 * np.sin(np.arange(n) / 50) + (np.arange(n) % 7) * 0.2
+    vals[2500:2505] += 60
+    out = det.observe_batch(np.full(n, sid), 1_700_000_000_000 + np.arange(n) * 60_000, vals)
+    notable = out[(out["is_anomaly"] == 1) | (out["drift"] != 0)]
+    assert len(notable) > 0 and len(pushed) == len(notable)
+    assert [e["score"] for e in pushed] == list(notable["score"])
+    # A callback that raises does not break the detector; None unregisters.
+    det.on_anomaly(lambda e: 1 / 0)
+    det.observe(sid, 1_700_000_000_000 + n * 60_000, 500.0)
+    det.on_anomaly(None)
+    before = len(pushed)
+    det.observe(sid, 1_700_000_000_000 + (n + 1) * 60_000, 900.0)
+    assert len(pushed) == before
+
+
 def test_bad_input_raises_never_crashes():
     det = RealTimeAnomalyDetector()
     sid = det.series("x")

@@ -58,6 +58,10 @@ lib.smon_detector_correlations.restype = _c.c_int
 lib.smon_detector_correlations.argtypes = [_c.c_void_p, _P(_c.c_void_p)]
 lib.smon_detector_series_count.restype = _c.c_int
 lib.smon_detector_series_count.argtypes = [_c.c_void_p, _P(_c.c_size_t)]
+#: C type of `smon_anomaly_callback`.
+ANOMALY_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, _P(Anomaly))
+lib.smon_detector_set_callback.restype = _c.c_int
+lib.smon_detector_set_callback.argtypes = [_c.c_void_p, ANOMALY_CALLBACK, _c.c_void_p]
 
 
 @dataclass
@@ -169,6 +173,23 @@ class RealTimeAnomalyDetector(Handle):
         check(lib.smon_detector_observe_batch(self._live(), ids.shape[0], ids.ctypes.data, ts.ctypes.data,
                                               vals.ctypes.data, out.ctypes.data))
         return out
+
+    def on_anomaly(self, callback) -> None:
+        """Pushes every anomaly or drift to `callback(event: dict)` (the `smon_anomaly` fields)
+        as observe / observe_batch find them, on the observing thread; None unregisters.
+        An exception raised by the callback is printed by ctypes and otherwise ignored: it
+        never reaches the library."""
+        if callback is None:
+            check(lib.smon_detector_set_callback(self._live(), ANOMALY_CALLBACK(), None))
+            self._callback = None
+            return
+
+        def trampoline(_user, event):
+            e = event.contents
+            callback({name: getattr(e, name) for name, _ in Anomaly._fields_})
+        c_callback = ANOMALY_CALLBACK(trampoline)
+        check(lib.smon_detector_set_callback(self._live(), c_callback, None))
+        self._callback = c_callback  # kept alive while registered
 
     def explain(self, series_id: int) -> dict:
         """The explanation of a series' last observation (parsed JSON)."""

@@ -22,6 +22,8 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
     var gru: OnlineGRU?
     /// Correlation of anomalies across series.
     public let correlation: CorrelationTracker
+    /// Where notable results are pushed (`setEventHandler`).
+    let events = AnomalyEventHub()
     let metaLock = ReadWriteLock()
     var relatedness: [(UInt64, UInt64, UInt64)] = []
     var services: [String?] = []
@@ -83,6 +85,7 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         guard value.isFinite else { throw SMONError.invalidArgument("value is \(value), not a finite number") }
         let r = store.withState(id) { step(&$0, id: id, tsMs: tsMs, value: value) }
         performance.record(events: 1, nanos: Clock.nanos() &- t0)
+        events.deliver(r)
         return r
     }
 
@@ -108,7 +111,9 @@ public final class AnomalyDetector: MonitoringEngine, @unchecked Sendable {
         try validateBatch(ids: ids, values: values)
         for i in 0..<n {
             let id = ids[i], ts = tsMs[i], v = values[i]
-            sink(i, store.withState(id) { step(&$0, id: id, tsMs: ts, value: v) })
+            let r = store.withState(id) { step(&$0, id: id, tsMs: ts, value: v) }
+            sink(i, r)
+            events.deliver(r)
         }
         performance.record(events: n, nanos: Clock.nanos() &- t0)
     }
