@@ -49,7 +49,7 @@ public enum AlertConfigKeys {
         ConfigKey("classifier.group_span_s", .int(1...86_400), default: "300",
                   "Alerts of other fingerprints join a group only this many seconds after it opened."),
         ConfigKey("classifier.group_threshold", .double(0...10), default: "2.0",
-                  "Relatedness score needed to join an open group (service 2, topology 1.5, context labels +0.5/-1, alert name 0.5, text up to 1, within 2 min 0.5)."),
+                  "Relatedness score needed to join an open group (service 2, topology 1.5, two hops 1, unrelated service -1, context labels +0.5/-1, alert name 0.5, text up to 1, within 2 min 0.5)."),
         ConfigKey("classifier.flap_window_s", .int(1...86_400), default: "1800",
                   "A fingerprint that fires again within this many seconds of resolving counts a flap."),
         ConfigKey("classifier.flap_threshold", .int(1...1000), default: "3",

@@ -142,8 +142,9 @@ public struct AlertGrouper: Sendable {
     }
 
     /// How related an alert is to the group in slot `s`: same service 2, topology neighbour
-    /// 1.5, same context labels 0.5 (different: −1), same alert name 0.5, similar text up to 1,
-    /// within two minutes of the group's last alert 0.5.
+    /// 1.5 (two hops: 1; a service with neither link: −1), same context labels 0.5 (different:
+    /// −1), same alert name 0.5, similar text up to 1, within two minutes of the group's last
+    /// alert 0.5.
     public func score(_ k: GroupKey, _ s: Int) -> Double {
         groups.withUnsafeBufferPointer { gs in
             let g = UnsafePointer(gs.baseAddress! + s) // no copy: no reference counting of the member arrays
@@ -155,8 +156,11 @@ public struct AlertGrouper: Sendable {
                     var related = false
                     for i in 0..<k.dependsCount where g.pointee.services.contains(k.dep(i)) { score += 1.5; related = true; break }
                     if !related {
-                        for i in 0..<hop2Count where g.pointee.services.contains(hop2[i]) { score += 1; break }
+                        for i in 0..<hop2Count where g.pointee.services.contains(hop2[i]) { score += 1; related = true; break }
                     }
+                    // Another service with no topology link: similar words and timing alone
+                    // should not merge two incidents (at the default threshold they cannot).
+                    if !related { score -= 1 }
                 }
             }
             if k.context != 0, g.pointee.context != 0 { score += k.context == g.pointee.context ? 0.5 : -1 }
