@@ -60,6 +60,9 @@ public struct AlertGroup: Sendable, Equatable {
     public var textBits: UInt64 = 0
     /// Alert names seen (up to 8).
     public var alertnames: [UInt64] = []
+    /// Services and alert names of its surfaced alerts rated real, as 64-bit sets (one bit
+    /// per hash, see `AlertGrouper.bit`): what the group has already paged for.
+    public var realServiceBits: UInt64 = 0, realNameBits: UInt64 = 0
 
     /// An empty slot.
     public init() {}
@@ -272,11 +275,33 @@ public struct AlertGrouper: Sendable {
         if k.service != 0 { Self.index(&byService, bucket(k.service), s) }
     }
 
-    /// Records that an alert of the group in slot `s` was surfaced with `priority`.
-    public mutating func surfaced(_ s: Int, priority: Int, real: Bool) {
+    /// Records that an alert (`k`) of the group in slot `s` was surfaced with `priority`.
+    public mutating func surfaced(_ s: Int, priority: Int, real: Bool, key k: GroupKey) {
         groups[s].surfaced &+= 1
-        if real { groups[s].surfacedReal &+= 1 }
+        if real {
+            groups[s].surfacedReal &+= 1
+            groups[s].realServiceBits |= Self.bit(k.service)
+            groups[s].realNameBits |= Self.bit(k.alertname)
+        }
         groups[s].bestPriority = UInt8(min(Int(groups[s].bestPriority), priority))
+    }
+
+    /// The bit of a hash in a 64-bit set (none for 0).
+    @inline(__always)
+    static func bit(_ h: UInt64) -> UInt64 { h == 0 ? 0 : 1 &<< (FeatureHash.mix(h) >> 58) }
+
+    /// Whether an alert (`k`, its text-only class confidence in `k.clsConfidence`) looks like
+    /// the root of another incident than the ones the group in slot `s` has paged for: its
+    /// service and its alert name are both new to the group's surfaced alerts rated real, and
+    /// its own words name a root cause with more than `minConfidence`. (A 64-bit set can
+    /// collide: then the alert is taken for a known one, the old behaviour.)
+    public func isNewRoot(_ s: Int, _ k: GroupKey, minConfidence: Double) -> Bool {
+        guard k.service != 0, k.alertname != 0, k.cls >= 0, k.clsConfidence > minConfidence,
+              s >= 0, s < groups.count else { return false }
+        return groups.withUnsafeBufferPointer { gs in
+            let g = UnsafePointer(gs.baseAddress! + s) // no copy of the member arrays
+            return g.pointee.realServiceBits & Self.bit(k.service) == 0 && g.pointee.realNameBits & Self.bit(k.alertname) == 0
+        }
     }
 
     /// Sets the group's root (first alert rated real).
@@ -290,9 +315,12 @@ public struct AlertGrouper: Sendable {
     func encode(to w: inout SnapshotWriter) {
         w.write(UInt64(groups.count)); w.write(UInt64(next)); w.write(nextId)
         w.write(groups); w.write(byService); w.write(byDepends); w.write(topology)
+        // Since classifier payload version 2.
+        w.write(groups.map { $0.realServiceBits }); w.write(groups.map { $0.realNameBits })
     }
 
-    mutating func decode(from r: inout SnapshotReader) throws {
+    /// Reads `encode`'s output; payload version 1 has no surfaced-real sets (they stay empty).
+    mutating func decode(from r: inout SnapshotReader, version: UInt32) throws {
         let n: UInt64 = try r.read()
         let nx: UInt64 = try r.read()
         guard n == UInt64(groups.count), nx < n else { throw SMONError.corrupt("snapshot group ring size differs") }
@@ -305,6 +333,12 @@ public struct AlertGrouper: Sendable {
               (bs + bd).allSatisfy({ $0 >= -1 && Int($0) < groups.count }) else {
             throw SMONError.corrupt("snapshot grouping state inconsistent")
         }
-        groups = g; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
+        var withSets = g
+        if version >= 2 {
+            let sb: [UInt64] = try r.read(), nb: [UInt64] = try r.read()
+            guard sb.count == g.count, nb.count == g.count else { throw SMONError.corrupt("snapshot group sets inconsistent") }
+            for i in withSets.indices { withSets[i].realServiceBits = sb[i]; withSets[i].realNameBits = nb[i] }
+        }
+        groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
     }
 }
