@@ -284,7 +284,7 @@ enum {
 };
 /* An alert the model rates real (false-positive probability < classifier.real_threshold) is
    never suppressed while its group has no surfaced alert; nor, once the group has paged, when
-   its service and alert name are new to the group's surfaced real alerts and its own text names
+   its service is new to the group's surfaced real alerts and its own text names
    a class with confidence > classifier.new_root_confidence (likely another incident's root:
    counted as "surfaced_new_root" in the stats JSON). */
 

@@ -60,9 +60,9 @@ public struct AlertGroup: Sendable, Equatable {
     public var textBits: UInt64 = 0
     /// Alert names seen (up to 8).
     public var alertnames: [UInt64] = []
-    /// Services and alert names of its surfaced alerts rated real, as 64-bit sets (one bit
-    /// per hash, see `AlertGrouper.bit`): what the group has already paged for.
-    public var realServiceBits: UInt64 = 0, realNameBits: UInt64 = 0
+    /// Services of its surfaced alerts rated real, as a 64-bit set (one bit per hash, see
+    /// `AlertGrouper.bit`): where the group has already paged for.
+    public var realServiceBits: UInt64 = 0
 
     /// An empty slot.
     public init() {}
@@ -281,7 +281,6 @@ public struct AlertGrouper: Sendable {
         if real {
             groups[s].surfacedReal &+= 1
             groups[s].realServiceBits |= Self.bit(k.service)
-            groups[s].realNameBits |= Self.bit(k.alertname)
         }
         groups[s].bestPriority = UInt8(min(Int(groups[s].bestPriority), priority))
     }
@@ -290,17 +289,15 @@ public struct AlertGrouper: Sendable {
     @inline(__always)
     static func bit(_ h: UInt64) -> UInt64 { h == 0 ? 0 : 1 &<< (FeatureHash.mix(h) >> 58) }
 
-    /// Whether an alert (`k`, its text-only class confidence in `k.clsConfidence`) looks like
-    /// the root of another incident than the ones the group in slot `s` has paged for: its
-    /// service and its alert name are both new to the group's surfaced alerts rated real, and
-    /// its own words name a root cause with more than `minConfidence`. (A 64-bit set can
-    /// collide: then the alert is taken for a known one, the old behaviour.)
+    /// Whether an alert (`k`, with its text-only class confidence in `k.clsConfidence`) looks
+    /// like the root of another incident than the ones the group in slot `s` has paged for:
+    /// its service is new to the group's surfaced alerts rated real, and its own words name a
+    /// root cause with more than `minConfidence`. (The 64-bit set can collide: then the
+    /// service is taken for a known one, the old behaviour.)
     public func isNewRoot(_ s: Int, _ k: GroupKey, minConfidence: Double) -> Bool {
-        guard k.service != 0, k.alertname != 0, k.cls >= 0, k.clsConfidence > minConfidence,
-              s >= 0, s < groups.count else { return false }
+        guard k.service != 0, k.cls >= 0, k.clsConfidence > minConfidence, s >= 0, s < groups.count else { return false }
         return groups.withUnsafeBufferPointer { gs in
-            let g = UnsafePointer(gs.baseAddress! + s) // no copy of the member arrays
-            return g.pointee.realServiceBits & Self.bit(k.service) == 0 && g.pointee.realNameBits & Self.bit(k.alertname) == 0
+            gs[s].realServiceBits & Self.bit(k.service) == 0
         }
     }
 
@@ -316,7 +313,7 @@ public struct AlertGrouper: Sendable {
         w.write(UInt64(groups.count)); w.write(UInt64(next)); w.write(nextId)
         w.write(groups); w.write(byService); w.write(byDepends); w.write(topology)
         // Since classifier payload version 2.
-        w.write(groups.map { $0.realServiceBits }); w.write(groups.map { $0.realNameBits })
+        w.write(groups.map { $0.realServiceBits })
     }
 
     /// Reads `encode`'s output; payload version 1 has no surfaced-real sets (they stay empty).
@@ -335,9 +332,9 @@ public struct AlertGrouper: Sendable {
         }
         var withSets = g
         if version >= 2 {
-            let sb: [UInt64] = try r.read(), nb: [UInt64] = try r.read()
-            guard sb.count == g.count, nb.count == g.count else { throw SMONError.corrupt("snapshot group sets inconsistent") }
-            for i in withSets.indices { withSets[i].realServiceBits = sb[i]; withSets[i].realNameBits = nb[i] }
+            let sb: [UInt64] = try r.read()
+            guard sb.count == g.count else { throw SMONError.corrupt("snapshot group sets inconsistent") }
+            for i in withSets.indices { withSets[i].realServiceBits = sb[i] }
         }
         groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
     }

@@ -65,7 +65,7 @@ public struct AlertResult: Sendable, Equatable {
     /// Why (`.none` when surfaced).
     public var reason = SuppressionReason.none
     /// Surfaced although its group had already surfaced an alert rated real, because its
-    /// service and alert name are new to the group and its own words confidently name a root
+    /// service is new to the group's surfaced real alerts and its own words confidently name a root
     /// cause (`classifier.new_root_confidence`): likely another incident merged into the group.
     public var newRootInGroup = false
     /// Business impact category and weight.
