@@ -297,7 +297,7 @@ public struct AlertGrouper: Sendable {
     public func isNewRoot(_ s: Int, _ k: GroupKey, minConfidence: Double) -> Bool {
         guard k.service != 0, k.cls >= 0, k.clsConfidence > minConfidence, s >= 0, s < groups.count else { return false }
         return groups.withUnsafeBufferPointer { gs in
-            gs[s].realServiceBits & Self.bit(k.service) == 0
+            UnsafePointer(gs.baseAddress! + s).pointee.realServiceBits & Self.bit(k.service) == 0 // no copy of the group
         }
     }
 
