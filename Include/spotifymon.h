@@ -299,7 +299,10 @@ enum {
     SMON_SUPPRESS_RESOLVED = 6        /* a resolved notification: history updated, nothing to page */
 };
 /* An alert the model rates real (false-positive probability < classifier.real_threshold) is
-   never suppressed while its group has no surfaced alert. */
+   never suppressed while its group has no surfaced alert; nor, once the group has paged, when
+   its service is new to the group's surfaced real alerts and its own text names
+   a class with confidence > classifier.new_root_confidence (likely another incident's root:
+   counted as "surfaced_new_root" in the stats JSON). */
 
 /** The decisions about one alert, in a caller-owned struct. */
 typedef struct smon_alert_result {

@@ -248,8 +248,55 @@ struct AlertClassifierTests {
             if r.falsePositiveProbability < 0.5 && !surfacedGroups.contains(r.groupId) {
                 #expect(!r.suppressed, "a real-rated alert was suppressed in a group with nothing surfaced")
             }
+            if r.newRootInGroup { #expect(!r.suppressed && r.falsePositiveProbability < 0.5 && surfacedGroups.contains(r.groupId)) }
             if !r.suppressed { surfacedGroups.insert(r.groupId) }
         }
+    }
+
+    /// Real incidents (the generator's truth) none of whose alerts was surfaced.
+    static func unsurfacedRealIncidents(_ results: [(AlertRecord, AlertResult)]) -> Int {
+        var real = Set<String>(), covered = Set<String>()
+        for (a, r) in results {
+            guard let inc = a.incidentId, inc.hasPrefix("inc-") else { continue }
+            real.insert(inc)
+            if !r.suppressed { covered.insert(inc) }
+        }
+        return real.subtracting(covered).count
+    }
+
+    @Test func aSecondRootInAPagedGroupIsSurfaced() throws {
+        // Two real incidents in one group: a vague first alert at a store, then a security
+        // problem at a service that depends on it (same cluster, within the span: it joins by
+        // topology). The cascade symptom after them stays a duplicate.
+        func run(_ minConfidence: String) throws -> [AlertResult] {
+            let c = try AlertFixtures.classifier([("classifier.new_root_confidence", minConfidence)])
+            let t = AlertFixtures.t0
+            let ctx = [("cluster", "prod-eu-1")]
+            return [
+                c.classify(AlertFixtures.alert("Store db-a degraded", service: "db-a", metric: "store_status", labels: ctx)),
+                c.classify(AlertFixtures.alert("Brute force login attempts: unauthorized and forbidden responses", service: "svc-b",
+                                               metric: "failed_logins_rate", t: t + 60_000, labels: ctx + [("depends_on", "db-a")])),
+                c.classify(AlertFixtures.alert("Calls from svc-c are slow", service: "svc-c", metric: "call_duration",
+                                               t: t + 120_000, labels: ctx + [("depends_on", "svc-b")])),
+            ]
+        }
+        let on = try run("0.5"), off = try run("1")
+        #expect(on[1].groupId == on[0].groupId && on[2].groupId == on[0].groupId, "the three alerts should share a group")
+        #expect(on[0].falsePositiveProbability < 0.5 && on[1].falsePositiveProbability < 0.5 && on[1].confidence > 0.5)
+        #expect(!on[0].suppressed && !on[1].suppressed && on[1].newRootInGroup, "the second root was suppressed")
+        #expect(on[2].suppressed && on[2].reason == .duplicate && !on[2].newRootInGroup)
+        // Disabled (confidence 1), the second root is folded into the first one's page: the old behaviour.
+        #expect(off[1].groupId == off[0].groupId && off[1].suppressed && off[1].reason == .duplicate && !off[1].newRootInGroup)
+    }
+
+    @Test func realIncidentsMergedIntoPagedGroupsStillSurface() throws {
+        // On a generated stream, real incidents whose alerts all land in a group that already paged
+        // for another incident: fewer with new roots surfaced than with the rule disabled.
+        let events = AlertFixtures.stream(8000, seed: 21)
+        let on = Self.unsurfacedRealIncidents(AlertFixtures.run(try AlertFixtures.classifier(), events))
+        let off = Self.unsurfacedRealIncidents(AlertFixtures.run(try AlertFixtures.classifier([("classifier.new_root_confidence", "1")]), events))
+        print("unsurfaced real incidents: \(on) with new roots surfaced, \(off) without")
+        #expect(on < off, "new roots: \(on) unsurfaced real incidents, disabled: \(off)")
     }
 
     @Test func snapshotRoundTripContinuesIdentically() throws {

@@ -35,12 +35,15 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     public internal(set) var sla = [SLACounters](repeating: SLACounters(), count: 4)
     var suppressedByReason = [UInt64](repeating: 0, count: SuppressionReason.allCases.count)
     var classified: UInt64 = 0, learned: UInt64 = 0, groupsOpened: UInt64 = 0
+    /// Alerts surfaced as a new root in a group that had already paged (see `AlertResult.newRootInGroup`).
+    var surfacedNewRoot: UInt64 = 0
     var feedbackClass: UInt64 = 0, feedbackTeam: UInt64 = 0, feedbackFP: UInt64 = 0, feedbackPriority: UInt64 = 0
     var lastTimeMs: Int64 = 0
 
     // Settings.
     let ackTargets: [Double], resolveTargets: [Double]
     let fpSuppress: Double, realThreshold: Double, flapWindowMs: Int64, flapThreshold: Float, priorStrength: Double
+    let newRootConfidence: Double
     let ownership: [(glob: String, team: String)]
     var maintenance: [(service: UInt64, start: Int64, end: Int64)]
     let businessEvents: [(start: Int64, end: Int64)]
@@ -78,6 +81,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         resolveTargets = (try? AlertRules.parseFour(config.string("classifier.sla_resolve_minutes"), "")) ?? [60, 240, 1440, 4320]
         fpSuppress = config.double("classifier.fp_suppress_threshold")
         realThreshold = config.double("classifier.real_threshold")
+        newRootConfidence = config.double("classifier.new_root_confidence")
         flapWindowMs = Int64(config.int("classifier.flap_window_s")) * 1000
         flapThreshold = Float(config.int("classifier.flap_threshold"))
         priorStrength = config.double("classifier.prior_strength")
@@ -421,8 +425,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         // Grouping first (firing alerts): the group's context then informs the models.
         var gslot = -1, isNew = true
         let wasFiring = f.firing
+        var key = GroupKey()
         if !a.resolved {
-            var key = GroupKey()
             key.service = svc.count > 0 ? FeatureHash.bytes(.service, svc) : 0
             key.context = info.context
             key.alertname = a.metricName.count > 0 ? FNV1a.hash(a.metricName) : (info.alertname.count > 0 ? FNV1a.hash(info.alertname) : 0)
@@ -495,11 +499,17 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         if isNew { groupsOpened &+= 1 }
         f.groupId = g.id
 
-        // Suppression: never the only alert rated real of a group without a surfaced alert.
+        // Suppression: never the only alert rated real of a group without a surfaced alert,
+        // nor one that looks like the root of another incident than those the group paged for.
         let real = r.falsePositiveProbability < realThreshold
         var reason = SuppressionReason.none
         if g.surfaced > 0 && (g.surfacedReal > 0 || !real) {
             if r.priority >= Int(g.bestPriority) { reason = flaps >= flapThreshold ? .flapping : .duplicate }
+            if reason == .duplicate && real && g.surfacedReal > 0 && grouper.isNewRoot(gslot, key, minConfidence: newRootConfidence) {
+                reason = .none
+                r.newRootInGroup = true
+                surfacedNewRoot &+= 1
+            }
         } else if g.surfaced == 0 && !real {
             if r.falsePositiveProbability >= fpSuppress { reason = .likelyFalsePositive }
             else if flaps >= flapThreshold { reason = .flapping }
@@ -508,7 +518,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         }
         r.suppressed = reason != .none
         r.reason = reason
-        if !r.suppressed { grouper.surfaced(gslot, priority: r.priority, real: real) }
+        if !r.suppressed { grouper.surfaced(gslot, priority: r.priority, real: real, key: key) }
         if real, g.rootClass < 0 { grouper.setRoot(gslot, cls: r.alertClass, team: r.team, confidence: r.confidence) }
         fingerprints[slot] = f
 

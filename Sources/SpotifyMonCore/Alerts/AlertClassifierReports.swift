@@ -6,7 +6,7 @@ extension AlertClassifier {
     public func snapshot() -> [UInt8] {
         lock.withLock {
             var w = SnapshotWriter()
-            w.write(UInt32(1)) // classifier payload version
+            w.write(UInt32(2)) // classifier payload version
             classes.encode(to: &w)
             teams.encode(to: &w)
             model.encode(to: &w)
@@ -17,6 +17,7 @@ extension AlertClassifier {
             w.write(suppressedByReason)
             for v in [classified, learned, groupsOpened, feedbackClass, feedbackTeam, feedbackFP, feedbackPriority] { w.write(v) }
             w.write(lastTimeMs)
+            w.write(surfacedNewRoot) // since version 2
             return Snapshot.seal(w, engine: .classifier)
         }
     }
@@ -25,7 +26,7 @@ extension AlertClassifier {
     public func restore(_ bytes: UnsafeRawBufferPointer) throws {
         var r = try Snapshot.open(bytes, engine: .classifier)
         let version: UInt32 = try r.read()
-        guard version == 1 else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
+        guard version == 1 || version == 2 else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
         var c = LabelTable(capacity: classes.capacity), t = LabelTable(capacity: teams.capacity)
         try c.decode(from: &r)
         try t.decode(from: &r)
@@ -38,7 +39,7 @@ extension AlertClassifier {
         try fps.decode(from: &r)
         var g = AlertGrouper(windowSeconds: config.int("classifier.group_window_s"), spanSeconds: config.int("classifier.group_span_s"),
                              threshold: config.double("classifier.group_threshold"))
-        try g.decode(from: &r)
+        try g.decode(from: &r, version: version)
         var resp = ResponseStats(maxTeams: model.maxTeams, maxClasses: model.maxClasses)
         try resp.decode(from: &r)
         let s: [SLACounters] = try r.read()
@@ -46,6 +47,7 @@ extension AlertClassifier {
         var counters: [UInt64] = []
         for _ in 0..<7 { counters.append(try r.read()) }
         let last: Int64 = try r.read()
+        let newRoots: UInt64 = version >= 2 ? try r.read() : 0
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
         guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
@@ -56,6 +58,7 @@ extension AlertClassifier {
             classified = counters[0]; learned = counters[1]; groupsOpened = counters[2]; feedbackClass = counters[3]
             feedbackTeam = counters[4]; feedbackFP = counters[5]; feedbackPriority = counters[6]
             lastTimeMs = last
+            surfacedNewRoot = newRoots
             deployCacheStamp = .min
         }
     }
@@ -73,6 +76,7 @@ extension AlertClassifier {
             let sup = suppressedByReason.enumerated().filter { $0.offset != 0 }.reduce(UInt64(0)) { $0 + $1.element }
             j.field("suppressed", Int(truncatingIfNeeded: sup))
             j.field("surfaced", Int(truncatingIfNeeded: suppressedByReason[0]))
+            j.field("surfaced_new_root", Int(truncatingIfNeeded: surfacedNewRoot))
             j.key("suppressed_by_reason"); j.beginObject()
             for r in SuppressionReason.allCases where r != .none { j.field(r.name, Int(truncatingIfNeeded: suppressedByReason[Int(r.rawValue)])) }
             j.endObject()
@@ -135,6 +139,7 @@ extension AlertClassifier {
         j.field("group_id", Int(truncatingIfNeeded: r.groupId))
         j.field("suppressed", r.suppressed)
         j.field("suppression_reason", r.reason == .none ? "" : r.reason.name)
+        if r.newRootInGroup { j.field("new_root_in_group", true) }
         j.key("escalation"); escalationJSON(r, into: &j, teamName: team)
         j.key("sla"); j.beginObject()
         j.field("ack_deadline_ms", Int(r.ackDeadlineMs)); j.field("resolve_deadline_ms", Int(r.resolveDeadlineMs))

@@ -60,6 +60,9 @@ public struct AlertGroup: Sendable, Equatable {
     public var textBits: UInt64 = 0
     /// Alert names seen (up to 8).
     public var alertnames: [UInt64] = []
+    /// Services of its surfaced alerts rated real, as a 64-bit set (one bit per hash, see
+    /// `AlertGrouper.bit`): where the group has already paged for.
+    public var realServiceBits: UInt64 = 0
 
     /// An empty slot.
     public init() {}
@@ -142,8 +145,9 @@ public struct AlertGrouper: Sendable {
     }
 
     /// How related an alert is to the group in slot `s`: same service 2, topology neighbour
-    /// 1.5, same context labels 0.5 (different: −1), same alert name 0.5, similar text up to 1,
-    /// within two minutes of the group's last alert 0.5.
+    /// 1.5 (two hops: 1; a service with neither link: −1), same context labels 0.5 (different:
+    /// −1), same alert name 0.5, similar text up to 1, within two minutes of the group's last
+    /// alert 0.5.
     public func score(_ k: GroupKey, _ s: Int) -> Double {
         groups.withUnsafeBufferPointer { gs in
             let g = UnsafePointer(gs.baseAddress! + s) // no copy: no reference counting of the member arrays
@@ -155,8 +159,11 @@ public struct AlertGrouper: Sendable {
                     var related = false
                     for i in 0..<k.dependsCount where g.pointee.services.contains(k.dep(i)) { score += 1.5; related = true; break }
                     if !related {
-                        for i in 0..<hop2Count where g.pointee.services.contains(hop2[i]) { score += 1; break }
+                        for i in 0..<hop2Count where g.pointee.services.contains(hop2[i]) { score += 1; related = true; break }
                     }
+                    // Another service with no topology link: similar words and timing alone
+                    // should not merge two incidents (at the default threshold they cannot).
+                    if !related { score -= 1 }
                 }
             }
             if k.context != 0, g.pointee.context != 0 { score += k.context == g.pointee.context ? 0.5 : -1 }
@@ -268,11 +275,30 @@ public struct AlertGrouper: Sendable {
         if k.service != 0 { Self.index(&byService, bucket(k.service), s) }
     }
 
-    /// Records that an alert of the group in slot `s` was surfaced with `priority`.
-    public mutating func surfaced(_ s: Int, priority: Int, real: Bool) {
+    /// Records that an alert (`k`) of the group in slot `s` was surfaced with `priority`.
+    public mutating func surfaced(_ s: Int, priority: Int, real: Bool, key k: GroupKey) {
         groups[s].surfaced &+= 1
-        if real { groups[s].surfacedReal &+= 1 }
+        if real {
+            groups[s].surfacedReal &+= 1
+            groups[s].realServiceBits |= Self.bit(k.service)
+        }
         groups[s].bestPriority = UInt8(min(Int(groups[s].bestPriority), priority))
+    }
+
+    /// The bit of a hash in a 64-bit set (none for 0).
+    @inline(__always)
+    static func bit(_ h: UInt64) -> UInt64 { h == 0 ? 0 : 1 &<< (FeatureHash.mix(h) >> 58) }
+
+    /// Whether an alert (`k`, with its text-only class confidence in `k.clsConfidence`) looks
+    /// like the root of another incident than the ones the group in slot `s` has paged for:
+    /// its service is new to the group's surfaced alerts rated real, and its own words name a
+    /// root cause with more than `minConfidence`. (The 64-bit set can collide: then the
+    /// service is taken for a known one, the old behaviour.)
+    public func isNewRoot(_ s: Int, _ k: GroupKey, minConfidence: Double) -> Bool {
+        guard k.service != 0, k.cls >= 0, k.clsConfidence > minConfidence, s >= 0, s < groups.count else { return false }
+        return groups.withUnsafeBufferPointer { gs in
+            UnsafePointer(gs.baseAddress! + s).pointee.realServiceBits & Self.bit(k.service) == 0 // no copy of the group
+        }
     }
 
     /// Sets the group's root (first alert rated real).
@@ -286,9 +312,12 @@ public struct AlertGrouper: Sendable {
     func encode(to w: inout SnapshotWriter) {
         w.write(UInt64(groups.count)); w.write(UInt64(next)); w.write(nextId)
         w.write(groups); w.write(byService); w.write(byDepends); w.write(topology)
+        // Since classifier payload version 2.
+        w.write(groups.map { $0.realServiceBits })
     }
 
-    mutating func decode(from r: inout SnapshotReader) throws {
+    /// Reads `encode`'s output; payload version 1 has no surfaced-real sets (they stay empty).
+    mutating func decode(from r: inout SnapshotReader, version: UInt32) throws {
         let n: UInt64 = try r.read()
         let nx: UInt64 = try r.read()
         guard n == UInt64(groups.count), nx < n else { throw SMONError.corrupt("snapshot group ring size differs") }
@@ -301,6 +330,12 @@ public struct AlertGrouper: Sendable {
               (bs + bd).allSatisfy({ $0 >= -1 && Int($0) < groups.count }) else {
             throw SMONError.corrupt("snapshot grouping state inconsistent")
         }
-        groups = g; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
+        var withSets = g
+        if version >= 2 {
+            let sb: [UInt64] = try r.read()
+            guard sb.count == g.count else { throw SMONError.corrupt("snapshot group sets inconsistent") }
+            for i in withSets.indices { withSets[i].realServiceBits = sb[i] }
+        }
+        groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
     }
 }

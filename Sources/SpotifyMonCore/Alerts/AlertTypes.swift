@@ -64,6 +64,10 @@ public struct AlertResult: Sendable, Equatable {
     public var suppressed = false
     /// Why (`.none` when surfaced).
     public var reason = SuppressionReason.none
+    /// Surfaced although its group had already surfaced an alert rated real, because its
+    /// service is new to the group's surfaced real alerts and its own words confidently name a root
+    /// cause (`classifier.new_root_confidence`): likely another incident merged into the group.
+    public var newRootInGroup = false
     /// Business impact category and weight.
     public var impact = ImpactCategory.operational
     /// Impact weight in [0, 1].
