@@ -54,9 +54,25 @@ public enum ClusterFitter {
         guard !over, prod <= maxElements else {
             throw SMONError.capacity("n × d = \(x.n) × \(x.d) exceeds the limit of \(maxElements) values")
         }
-        for t in 0..<prod where !x.base[t].isFinite {
-            throw SMONError.invalidArgument("value \(t % x.d) of row \(t / x.d) is \(x.base[t]): NaN and infinity are not accepted")
+        guard let bad = firstNonFinite(x.base, count: prod) else { return }
+        throw SMONError.invalidArgument("value \(bad % x.d) of row \(bad / x.d) is \(x.base[bad]): NaN and infinity are not accepted")
+    }
+
+    /// Offset of the first NaN or infinity among `count` values, nil if all are finite: an
+    /// exponent test OR-reduced over blocks of 1024 (branch-free, so it vectorises), then the
+    /// exact position searched only in a block that failed.
+    static func firstNonFinite(_ p: UnsafePointer<Double>, count: Int) -> Int? {
+        let expMask: UInt64 = 0x7FF0_0000_0000_0000
+        let bits = UnsafeRawPointer(p).assumingMemoryBound(to: UInt64.self)
+        var start = 0
+        while start < count {
+            let end = Swift.min(count, start + 1024)
+            var flag: UInt64 = 0
+            for t in start..<end { flag |= (bits[t] & expMask) == expMask ? 1 : 0 }
+            if flag != 0 { for t in start..<end where !p[t].isFinite { return t } }
+            start = end
         }
+        return nil
     }
 
     /// Fits `x` (raw features).
@@ -82,6 +98,7 @@ public enum ClusterFitter {
             var explicitCentroids: [Double]?
             var coreMask: [Bool] = []
             var gmmLogLik: [Double] = []
+            var kmDistances: [Double] = []
             let requested = p.k
             if requested > 0 && requested > n && p.algorithm != .dbscan {
                 throw SMONError.invalidArgument("k = \(requested) exceeds the number of points n = \(n)")
@@ -96,6 +113,7 @@ public enum ClusterFitter {
                 k = requested > 0 ? requested : autoK(z, p: p, rng: &rng) { kk, r in run(kk, &r).labels }
                 let r = run(k, &rng)
                 labels = r.labels; explicitCentroids = r.centroids; metrics.inertia = r.inertia
+                if p.algorithm == .kmeans { kmDistances = r.squaredDistances }
             case .dbscan:
                 let r = DBSCAN.fit(z, eps: p.eps, minSamples: p.minSamples)
                 labels = r.labels; k = r.clusters; coreMask = r.isCore
@@ -152,7 +170,11 @@ public enum ClusterFitter {
             if p.algorithm != .dbscan && p.algorithm != .gmm && p.algorithm != .kmeans && p.algorithm != .minibatch && p.algorithm != .stream {
                 k = compactLabels(&labels)
             }
-            let summary = ClusterQuality.summary(z, labels: labels, k: k)
+            // K-means leaves every centre at the mean of its points and the distances to it:
+            // the summary needs no pass over the data.
+            let summary = kmDistances.count == n && explicitCentroids?.count == k * d
+                ? ClusterQuality.summary(labels: labels, squaredDistances: kmDistances, centroids: explicitCentroids ?? [], k: k)
+                : ClusterQuality.summary(z, labels: labels, k: k)
             var cent = summary.centroids
             let sizes = summary.sizes, scales = ClusterModel.scales(summary)
             if let e = explicitCentroids, e.count == k * d { cent = e }
