@@ -193,14 +193,17 @@ public enum ClusterFitter {
             model.prepare()
             // Calibrate on (an even sample of at most calibrationSample of) the training points.
             let stride = Swift.max(1, n / calibrationSample)
-            var raw: [Double] = []
-            raw.reserveCapacity(n / stride + 1)
-            var i = 0
-            while i < n {
-                var r = gmmLogLik.count == n ? -gmmLogLik[i] : model.assign(z.row(i)).raw
-                if p.algorithm == .dbscan && labels[i] < 0 { r = Swift.max(r, 1) }
-                raw.append(r)
-                i += stride
+            let rows = Swift.stride(from: 0, to: n, by: stride).map { $0 }
+            var raw: [Double]
+            if gmmLogLik.count == n {
+                raw = rows.map { -gmmLogLik[$0] }
+            } else if p.algorithm == .dbscan {
+                // A core training point is its own nearest core point: raw measure 0.
+                raw = rows.map { i in
+                    coreMask[i] && labels[i] >= 0 ? 0 : Swift.max(model.assign(z.row(i)).raw, labels[i] < 0 ? 1 : 0)
+                }
+            } else {
+                raw = model.centroidRawMeasures(z, rows: rows)
             }
             model.calibration = ScoreCalibration(raw: raw)
             metrics.clusters = k
@@ -220,10 +223,20 @@ public enum ClusterFitter {
         let n = z.n, want = Swift.min(size, n)
         var idx: [Int]
         if want == n { idx = Array(0..<n) } else {
-            // Draw with replacement, drop repeats, top up: O(size log size), not O(n).
-            var set = Set<Int>(minimumCapacity: want)
-            while set.count < want { set.insert(rng.nextInt(below: n)) }
-            idx = set.sorted()
+            // Draw with replacement, drop repeats, top up; a bitmap of n bits remembers the
+            // draws and lists them in index order.
+            var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
+            var got = 0
+            while got < want {
+                let j = rng.nextInt(below: n), mask = UInt64(1) << UInt64(j & 63)
+                if bits[j >> 6] & mask == 0 { bits[j >> 6] |= mask; got += 1 }
+            }
+            idx = []
+            idx.reserveCapacity(want)
+            for w in 0..<bits.count {
+                var b = bits[w]
+                while b != 0 { idx.append(w * 64 + b.trailingZeroBitCount); b &= b - 1 }
+            }
         }
         var pts: [Double] = [], lab: [Int32] = []
         pts.reserveCapacity(want * z.d); lab.reserveCapacity(want)

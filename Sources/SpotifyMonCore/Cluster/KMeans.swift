@@ -166,10 +166,9 @@ public enum KMeans {
                   // bound despite rounding.
                   NearestCentres.assign(x, centres: cp, k: k, labels: lb.baseAddress!, nearest: ub.baseAddress!,
                                         second: lob.baseAddress!, sums: sp, counts: cnt)
-                  for i in 0..<n {
-                      ub[i] = ub[i].squareRoot()
-                      lob[i] = Swift.max(0, lob[i].squareRoot() * (1 - 1e-9) - 1e-12)
-                  }
+                  Self.squareRoots(ub.baseAddress!, n)
+                  Self.squareRoots(lob.baseAddress!, n)
+                  for i in 0..<n { lob[i] = Swift.max(0, lob[i] * (1 - 1e-9) - 1e-12) }
                   while iterations < maxIter {
                       iterations += 1
                       // New centres from the running sums; empty clusters keep their centre.
@@ -256,6 +255,17 @@ public enum KMeans {
             }
         }
         return KMeansResult(centroids: c, labels: labels, inertia: inertia, iterations: iterations, squaredDistances: upper)
+    }
+
+    /// Replaces `n` non-negative values by their square roots, four lanes at a time.
+    static func squareRoots(_ p: UnsafeMutablePointer<Double>, _ n: Int) {
+        var i = 0
+        while i + 4 <= n {
+            let v = SIMD4<Double>(p[i], p[i + 1], p[i + 2], p[i + 3]).squareRoot()
+            p[i] = v[0]; p[i + 1] = v[1]; p[i + 2] = v[2]; p[i + 3] = v[3]
+            i += 4
+        }
+        while i < n { p[i] = p[i].squareRoot(); i += 1 }
     }
 
     /// Index of the nearest of `k` centres to `p`, and the squared distance.
