@@ -59,16 +59,16 @@ public enum ClusterFitter {
     }
 
     /// Offset of the first NaN or infinity among `count` values, nil if all are finite: an
-    /// exponent test OR-reduced over blocks of 1024 (branch-free, so it vectorises), then the
+    /// exponent test OR-reduced over blocks of 1024 (shifts and adds only, so it vectorises:
+    /// exponent field + 1 carries into bit 11 exactly when the field is all ones), then the
     /// exact position searched only in a block that failed.
     static func firstNonFinite(_ p: UnsafePointer<Double>, count: Int) -> Int? {
-        let expMask: UInt64 = 0x7FF0_0000_0000_0000
         let bits = UnsafeRawPointer(p).assumingMemoryBound(to: UInt64.self)
         var start = 0
         while start < count {
             let end = Swift.min(count, start + 1024)
             var flag: UInt64 = 0
-            for t in start..<end { flag |= (bits[t] & expMask) == expMask ? 1 : 0 }
+            for t in start..<end { flag |= (((bits[t] >> 52) & 0x7FF) &+ 1) >> 11 }
             if flag != 0 { for t in start..<end where !p[t].isFinite { return t } }
             start = end
         }

@@ -91,10 +91,23 @@ public enum ClusterQuality {
     public static func summary(labels: [Int32], squaredDistances: [Double], centroids: [Double], k: Int) -> Summary {
         var s = [Double](repeating: 0, count: k)
         var sd = [Double](repeating: 0, count: k), sq = [Double](repeating: 0, count: k)
-        for i in 0..<Swift.min(labels.count, squaredDistances.count) where labels[i] >= 0 && Int(labels[i]) < k {
-            let l = Int(labels[i]), v = squaredDistances[i]
-            s[l] += 1; sq[l] += v; sd[l] += v.squareRoot()
-        }
+        let m = Swift.min(labels.count, squaredDistances.count)
+        labels.withUnsafeBufferPointer { lb in squaredDistances.withUnsafeBufferPointer { db in
+            s.withUnsafeMutableBufferPointer { sb in sd.withUnsafeMutableBufferPointer { sdb in sq.withUnsafeMutableBufferPointer { sqb in
+                @inline(__always) func add(_ i: Int, _ root: Double) {
+                    let l = Int(lb[i])
+                    if l >= 0 && l < k { sb[l] += 1; sqb[l] += db[i]; sdb[l] += root }
+                }
+                // Square roots four lanes at a time.
+                var i = 0
+                while i + 4 <= m {
+                    let r = SIMD4<Double>(db[i], db[i + 1], db[i + 2], db[i + 3]).squareRoot()
+                    add(i, r[0]); add(i + 1, r[1]); add(i + 2, r[2]); add(i + 3, r[3])
+                    i += 4
+                }
+                while i < m { add(i, db[i].squareRoot()); i += 1 }
+            } } }
+        } }
         return Summary(centroids: centroids, sizes: s, sumDist: sd, sumSq: sq)
     }
 
