@@ -207,7 +207,7 @@ public enum ClusterFitter {
             }
             model.calibration = ScoreCalibration(raw: raw)
             metrics.clusters = k
-            metrics.noise = labels.filter { $0 < 0 }.count
+            metrics.noise = labels.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
             metrics.points = n; metrics.features = x.d; metrics.modelDim = d
             if metrics.inertia.isNaN { metrics.inertia = summary.sumSq.reduce(0, +) }
             metrics.daviesBouldin = ClusterQuality.daviesBouldin(summary, d: d)
