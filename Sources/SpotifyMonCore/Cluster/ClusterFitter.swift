@@ -54,9 +54,25 @@ public enum ClusterFitter {
         guard !over, prod <= maxElements else {
             throw SMONError.capacity("n × d = \(x.n) × \(x.d) exceeds the limit of \(maxElements) values")
         }
-        for t in 0..<prod where !x.base[t].isFinite {
-            throw SMONError.invalidArgument("value \(t % x.d) of row \(t / x.d) is \(x.base[t]): NaN and infinity are not accepted")
+        guard let bad = firstNonFinite(x.base, count: prod) else { return }
+        throw SMONError.invalidArgument("value \(bad % x.d) of row \(bad / x.d) is \(x.base[bad]): NaN and infinity are not accepted")
+    }
+
+    /// Offset of the first NaN or infinity among `count` values, nil if all are finite: an
+    /// exponent test OR-reduced over blocks of 1024 (shifts and adds only, so it vectorises:
+    /// exponent field + 1 carries into bit 11 exactly when the field is all ones), then the
+    /// exact position searched only in a block that failed.
+    static func firstNonFinite(_ p: UnsafePointer<Double>, count: Int) -> Int? {
+        let bits = UnsafeRawPointer(p).assumingMemoryBound(to: UInt64.self)
+        var start = 0
+        while start < count {
+            let end = Swift.min(count, start + 1024)
+            var flag: UInt64 = 0
+            for t in start..<end { flag |= (((bits[t] >> 52) & 0x7FF) &+ 1) >> 11 }
+            if flag != 0 { for t in start..<end where !p[t].isFinite { return t } }
+            start = end
         }
+        return nil
     }
 
     /// Fits `x` (raw features).
@@ -82,6 +98,7 @@ public enum ClusterFitter {
             var explicitCentroids: [Double]?
             var coreMask: [Bool] = []
             var gmmLogLik: [Double] = []
+            var kmDistances: [Double] = []
             let requested = p.k
             if requested > 0 && requested > n && p.algorithm != .dbscan {
                 throw SMONError.invalidArgument("k = \(requested) exceeds the number of points n = \(n)")
@@ -96,6 +113,7 @@ public enum ClusterFitter {
                 k = requested > 0 ? requested : autoK(z, p: p, rng: &rng) { kk, r in run(kk, &r).labels }
                 let r = run(k, &rng)
                 labels = r.labels; explicitCentroids = r.centroids; metrics.inertia = r.inertia
+                if p.algorithm == .kmeans { kmDistances = r.squaredDistances }
             case .dbscan:
                 let r = DBSCAN.fit(z, eps: p.eps, minSamples: p.minSamples)
                 labels = r.labels; k = r.clusters; coreMask = r.isCore
@@ -152,7 +170,11 @@ public enum ClusterFitter {
             if p.algorithm != .dbscan && p.algorithm != .gmm && p.algorithm != .kmeans && p.algorithm != .minibatch && p.algorithm != .stream {
                 k = compactLabels(&labels)
             }
-            let summary = ClusterQuality.summary(z, labels: labels, k: k)
+            // K-means leaves every centre at the mean of its points and the distances to it:
+            // the summary needs no pass over the data.
+            let summary = kmDistances.count == n && explicitCentroids?.count == k * d
+                ? ClusterQuality.summary(labels: labels, squaredDistances: kmDistances, centroids: explicitCentroids ?? [], k: k)
+                : ClusterQuality.summary(z, labels: labels, k: k)
             var cent = summary.centroids
             let sizes = summary.sizes, scales = ClusterModel.scales(summary)
             if let e = explicitCentroids, e.count == k * d { cent = e }
@@ -171,18 +193,21 @@ public enum ClusterFitter {
             model.prepare()
             // Calibrate on (an even sample of at most calibrationSample of) the training points.
             let stride = Swift.max(1, n / calibrationSample)
-            var raw: [Double] = []
-            raw.reserveCapacity(n / stride + 1)
-            var i = 0
-            while i < n {
-                var r = gmmLogLik.count == n ? -gmmLogLik[i] : model.assign(z.row(i)).raw
-                if p.algorithm == .dbscan && labels[i] < 0 { r = Swift.max(r, 1) }
-                raw.append(r)
-                i += stride
+            let rows = Swift.stride(from: 0, to: n, by: stride).map { $0 }
+            var raw: [Double]
+            if gmmLogLik.count == n {
+                raw = rows.map { -gmmLogLik[$0] }
+            } else if p.algorithm == .dbscan {
+                // A core training point is its own nearest core point: raw measure 0.
+                raw = rows.map { i in
+                    coreMask[i] && labels[i] >= 0 ? 0 : Swift.max(model.assign(z.row(i)).raw, labels[i] < 0 ? 1 : 0)
+                }
+            } else {
+                raw = model.centroidRawMeasures(z, rows: rows)
             }
             model.calibration = ScoreCalibration(raw: raw)
             metrics.clusters = k
-            metrics.noise = labels.filter { $0 < 0 }.count
+            metrics.noise = labels.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
             metrics.points = n; metrics.features = x.d; metrics.modelDim = d
             if metrics.inertia.isNaN { metrics.inertia = summary.sumSq.reduce(0, +) }
             metrics.daviesBouldin = ClusterQuality.daviesBouldin(summary, d: d)
@@ -198,10 +223,20 @@ public enum ClusterFitter {
         let n = z.n, want = Swift.min(size, n)
         var idx: [Int]
         if want == n { idx = Array(0..<n) } else {
-            // Draw with replacement, drop repeats, top up: O(size log size), not O(n).
-            var set = Set<Int>(minimumCapacity: want)
-            while set.count < want { set.insert(rng.nextInt(below: n)) }
-            idx = set.sorted()
+            // Draw with replacement, drop repeats, top up; a bitmap of n bits remembers the
+            // draws and lists them in index order.
+            var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
+            var got = 0
+            while got < want {
+                let j = rng.nextInt(below: n), mask = UInt64(1) << UInt64(j & 63)
+                if bits[j >> 6] & mask == 0 { bits[j >> 6] |= mask; got += 1 }
+            }
+            idx = []
+            idx.reserveCapacity(want)
+            for w in 0..<bits.count {
+                var b = bits[w]
+                while b != 0 { idx.append(w * 64 + b.trailingZeroBitCount); b &= b - 1 }
+            }
         }
         var pts: [Double] = [], lab: [Int32] = []
         pts.reserveCapacity(want * z.d); lab.reserveCapacity(want)

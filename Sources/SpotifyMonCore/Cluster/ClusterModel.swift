@@ -65,6 +65,27 @@ public struct ClusterModel: Sendable {
         }
     }
 
+    /// The raw measures `assign` gives the points `rows` of `z` under a centroid model
+    /// (distance to the nearest centre over its scale), gathered and assigned in one BLAS pass.
+    func centroidRawMeasures(_ z: PointMatrix, rows: [Int]) -> [Double] {
+        let m = rows.count, d = dim
+        guard m > 0, k > 0, z.d == d, centroids.count == k * d, scales.count == k else {
+            return rows.map { assign(z.row($0)).raw }
+        }
+        var g = [Double](repeating: 0, count: m * d)
+        g.withUnsafeMutableBufferPointer { gb in
+            for (r, i) in rows.enumerated() { (gb.baseAddress! + r * d).update(from: z.row(i), count: d) }
+        }
+        var lab = [Int32](repeating: 0, count: m), near = [Double](repeating: 0, count: m)
+        g.withPoints(n: m, d: d) { gp in centroids.withUnsafeBufferPointer { cb in
+            lab.withUnsafeMutableBufferPointer { lb in near.withUnsafeMutableBufferPointer { nb in
+                NearestCentres.assign(gp, centres: cb.baseAddress!, k: k, labels: lb.baseAddress!, nearest: nb.baseAddress!,
+                                      second: nil)
+            } }
+        } }
+        return (0..<m).map { near[$0].squareRoot() / scales[Int(lab[$0])] }
+    }
+
     /// RMS scales of the clusters of a summary (floored, so a point-like cluster keeps a scale).
     static func scales(_ s: ClusterQuality.Summary) -> [Double] {
         let k = s.sizes.count

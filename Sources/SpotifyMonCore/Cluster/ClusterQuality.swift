@@ -41,12 +41,17 @@ public enum ClusterQuality {
 
     /// Centroids and sizes of the labelled clusters (labels must be compact 0..<k or −1).
     static func centroids(_ x: PointMatrix, labels: [Int32], k: Int) -> ([Double], [Double]) {
-        var c = [Double](repeating: 0, count: k * x.d), s = [Double](repeating: 0, count: k)
-        for i in 0..<x.n where labels[i] >= 0 && Int(labels[i]) < k {
-            let l = Int(labels[i]); s[l] += 1
-            for t in 0..<x.d { c[l * x.d + t] += x.row(i)[t] }
-        }
-        for l in 0..<k where s[l] > 0 { for t in 0..<x.d { c[l * x.d + t] /= s[l] } }
+        let d = x.d
+        var c = [Double](repeating: 0, count: k * d), s = [Double](repeating: 0, count: k)
+        c.withUnsafeMutableBufferPointer { cb in s.withUnsafeMutableBufferPointer { sb in labels.withUnsafeBufferPointer { lb in
+            let cp = cb.baseAddress!, sp = sb.baseAddress!
+            for i in 0..<Swift.min(x.n, lb.count) where lb[i] >= 0 && Int(lb[i]) < k {
+                let l = Int(lb[i]), p = x.row(i), o = cp + l * d
+                sp[l] += 1
+                for t in 0..<d { o[t] += p[t] }
+            }
+        } } }
+        for l in 0..<k where s[l] > 0 { for t in 0..<d { c[l * d + t] /= s[l] } }
         return (c, s)
     }
 
@@ -68,14 +73,42 @@ public enum ClusterQuality {
         let d = x.d
         let (c, s) = centroids(x, labels: labels, k: k)
         var sd = [Double](repeating: 0, count: k), sq = [Double](repeating: 0, count: k)
-        c.withUnsafeBufferPointer { cb in
-            for i in 0..<x.n where labels[i] >= 0 && Int(labels[i]) < k {
-                let l = Int(labels[i])
-                let v = Distance.squaredEuclidean(x.row(i), cb.baseAddress! + l * d, d)
-                sq[l] += v; sd[l] += v.squareRoot()
+        c.withUnsafeBufferPointer { cb in sd.withUnsafeMutableBufferPointer { db in sq.withUnsafeMutableBufferPointer { qb in
+            labels.withUnsafeBufferPointer { lb in
+                for i in 0..<Swift.min(x.n, lb.count) where lb[i] >= 0 && Int(lb[i]) < k {
+                    let l = Int(lb[i])
+                    let v = Distance.squaredEuclidean(x.row(i), cb.baseAddress! + l * d, d)
+                    qb[l] += v; db[l] += v.squareRoot()
+                }
             }
-        }
+        } } }
         return Summary(centroids: c, sizes: s, sumDist: sd, sumSq: sq)
+    }
+
+    /// The summary of labels in `0..<k` (others ignored) whose cluster means are already known
+    /// (`centroids`, `k × d`) together with each point's squared distance to its mean (k-means):
+    /// one pass over labels and distances, none over the points.
+    public static func summary(labels: [Int32], squaredDistances: [Double], centroids: [Double], k: Int) -> Summary {
+        var s = [Double](repeating: 0, count: k)
+        var sd = [Double](repeating: 0, count: k), sq = [Double](repeating: 0, count: k)
+        let m = Swift.min(labels.count, squaredDistances.count)
+        labels.withUnsafeBufferPointer { lb in squaredDistances.withUnsafeBufferPointer { db in
+            s.withUnsafeMutableBufferPointer { sb in sd.withUnsafeMutableBufferPointer { sdb in sq.withUnsafeMutableBufferPointer { sqb in
+                @inline(__always) func add(_ i: Int, _ root: Double) {
+                    let l = Int(lb[i])
+                    if l >= 0 && l < k { sb[l] += 1; sqb[l] += db[i]; sdb[l] += root }
+                }
+                // Square roots four lanes at a time.
+                var i = 0
+                while i + 4 <= m {
+                    let r = SIMD4<Double>(db[i], db[i + 1], db[i + 2], db[i + 3]).squareRoot()
+                    add(i, r[0]); add(i + 1, r[1]); add(i + 2, r[2]); add(i + 3, r[3])
+                    i += 4
+                }
+                while i < m { add(i, db[i].squareRoot()); i += 1 }
+            } } }
+        } }
+        return Summary(centroids: centroids, sizes: s, sumDist: sd, sumSq: sq)
     }
 
     /// Davies–Bouldin index (lower is better). NaN with fewer than two clusters.

@@ -16,7 +16,8 @@ public enum DBSCAN {
         let n = x.n
         let tree = KDTree(x.base, n: n, d: x.d)
         let r2 = eps * eps
-        let counts = tree.neighbourCounts(r2)
+        // Core test only: counting may stop at min_samples.
+        let counts = tree.neighbourCounts(r2, cap: minSamples)
         let core = counts.map { Int($0) >= minSamples }
         var labels = [Int32](repeating: -1, count: n)
         var cluster: Int32 = 0

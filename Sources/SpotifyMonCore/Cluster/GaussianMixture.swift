@@ -215,15 +215,30 @@ public struct GaussianMixture: Sendable, Equatable {
         var total = 0.0
         let k = self.k
         lp.withUnsafeBufferPointer { lb in resp.withUnsafeMutableBufferPointer { rb in
-            for i in 0..<x.n {
-                let row = lb.baseAddress! + i * k, out = rb.baseAddress! + i * k
-                var m = -Double.infinity
-                for j in 0..<k where row[j] > m { m = row[j] }
-                var s = 0.0
-                for j in 0..<k { let e = fastExp(row[j] - m); out[j] = e; s += e }
-                let inv = 1 / s
-                for j in 0..<k { out[j] *= inv }
-                total += m + _log(s)
+            // By blocks of rows: shift each row by its maximum, exponentiate the whole block in
+            // SIMD lanes, then normalise the rows.
+            var rowMax = [Double](repeating: 0, count: 256)
+            var start = 0
+            while start < x.n {
+                let rows = Swift.min(256, x.n - start)
+                let base = lb.baseAddress! + start * k, outBase = rb.baseAddress! + start * k
+                for r in 0..<rows {
+                    let row = base + r * k, out = outBase + r * k
+                    var m = -Double.infinity
+                    for j in 0..<k where row[j] > m { m = row[j] }
+                    rowMax[r] = m
+                    for j in 0..<k { out[j] = row[j] - m }
+                }
+                fastExpInPlace(outBase, rows * k)
+                for r in 0..<rows {
+                    let out = outBase + r * k
+                    var s = 0.0
+                    for j in 0..<k { s += out[j] }
+                    let inv = 1 / s
+                    for j in 0..<k { out[j] *= inv }
+                    total += rowMax[r] + _log(s)
+                }
+                start += rows
             }
         } }
         return total / Double(Swift.max(x.n, 1))

@@ -8,6 +8,8 @@ public struct KMeansResult: Sendable {
     public var inertia: Double
     /// Lloyd iterations of the best run.
     public var iterations: Int
+    /// Squared distance of every point to its centre (empty when the algorithm does not keep them).
+    public var squaredDistances: [Double] = []
 }
 
 /// K-means: k-means++ seeding (greedy, with 2 + ln k local trials as scikit-learn does),
@@ -31,21 +33,38 @@ public enum KMeans {
         return best!
     }
 
-    /// Mean of the per-coordinate variances (scikit-learn's tolerance scale).
+    /// Mean of the per-coordinate variances (scikit-learn's tolerance scale). Columns are
+    /// summed four at a time in SIMD registers (one sweep over the rows per group of four).
     static func meanVariance(_ x: PointMatrix) -> Double {
         let n = x.n, d = x.d
         guard n > 1, d > 0 else { return 0 }
         var mean = [Double](repeating: 0, count: d), sq = [Double](repeating: 0, count: d)
-        for i in 0..<n {
-            let r = x.row(i)
-            for j in 0..<d { mean[j] += r[j]; sq[j] += r[j] * r[j] }
+        var c0 = 0
+        while c0 + 4 <= d {
+            var s = SIMD4<Double>(), q = SIMD4<Double>()
+            var p = x.base + c0
+            for _ in 0..<n {
+                let v = SIMD4<Double>(p[0], p[1], p[2], p[3])
+                s += v; q += v * v
+                p += d
+            }
+            for t in 0..<4 { mean[c0 + t] = s[t]; sq[c0 + t] = q[t] }
+            c0 += 4
+        }
+        if c0 < d {
+            for i in 0..<n {
+                let r = x.row(i)
+                for j in c0..<d { let v = r[j]; mean[j] += v; sq[j] += v * v }
+            }
         }
         var s = 0.0
         for j in 0..<d { let m = mean[j] / Double(n); s += Swift.max(0, sq[j] / Double(n) - m * m) }
         return s / Double(d)
     }
 
-    /// Greedy k-means++ seeding; returns `k × d` centres.
+    /// Greedy k-means++ seeding; returns `k × d` centres. Each step draws all its candidates
+    /// from the current potential first (one cumulative scan), then scores them in one pass
+    /// over the points (each point is loaded once for all candidates).
     public static func plusPlus(_ x: PointMatrix, k: Int, rng: inout Xoshiro256) -> [Double] {
         let d = x.d
         // Seed on a sample when the data is large.
@@ -56,51 +75,89 @@ public enum KMeans {
             m = cap
             sampleIdx.reserveCapacity(m)
             for _ in 0..<m { sampleIdx.append(rng.nextInt(below: x.n)) }
-        } else { m = x.n; sampleIdx = Array(0..<m) }
-        var s = [Double](repeating: 0, count: m * d)
-        for (r, i) in sampleIdx.enumerated() { let p = x.row(i); for j in 0..<d { s[r * d + j] = p[j] } }
-        var centres = [Double](repeating: 0, count: k * d)
-        let trials = 2 + Int(_log(Double(k)))
-        s.withUnsafeBufferPointer { sb in
-            let sp = sb.baseAddress!
-            var closest = [Double](repeating: 0, count: m)
-            var cand = [Double](repeating: 0, count: m)
-            var bestCand = [Double](repeating: 0, count: m)
-            let first = rng.nextInt(below: m)
-            for j in 0..<d { centres[j] = sp[first * d + j] }
-            var pot = 0.0
-            for i in 0..<m { let v = Distance.squaredEuclidean(sp + i * d, sp + first * d, d); closest[i] = v; pot += v }
-            for c in 1..<Swift.max(1, k) {
-                var bestPot = Double.infinity, bestIdx = 0
-                for _ in 0..<trials {
-                    // Sample proportional to the current potential.
-                    var r = rng.nextUnit() * pot, idx = m - 1
-                    if pot > 0 {
-                        for i in 0..<m { r -= closest[i]; if r <= 0 { idx = i; break } }
-                    } else { idx = rng.nextInt(below: m) }
-                    var p = 0.0
-                    let cp = sp + idx * d
-                    for i in 0..<m {
-                        let v = Swift.min(closest[i], Distance.squaredEuclidean(sp + i * d, cp, d))
-                        cand[i] = v; p += v
-                    }
-                    if p < bestPot { bestPot = p; bestIdx = idx; swap(&cand, &bestCand) }
-                }
-                for j in 0..<d { centres[c * d + j] = sp[bestIdx * d + j] }
-                swap(&closest, &bestCand)
-                pot = bestPot
+        } else { m = x.n }
+        var s: [Double] = []
+        if !sampleIdx.isEmpty {
+            s = [Double](repeating: 0, count: m * d)
+            s.withUnsafeMutableBufferPointer { sb in
+                for (r, i) in sampleIdx.enumerated() { let p = x.row(i); for j in 0..<d { sb[r * d + j] = p[j] } }
             }
         }
+        var centres = [Double](repeating: 0, count: k * d)
+        let trials = 2 + Int(_log(Double(k)))
+        func run(_ sp: UnsafePointer<Double>) {
+            var closest = [Double](repeating: 0, count: m)
+            var cand = [Double](repeating: 0, count: trials * m)
+            var picks = [Int](repeating: 0, count: trials), targets = [Double](repeating: 0, count: trials)
+            var order = [Int](repeating: 0, count: trials), pots = [Double](repeating: 0, count: trials)
+            var candRows = [Double](repeating: 0, count: trials * d), candNorms = [Double](repeating: 0, count: trials)
+            var sqNorms = [Double](repeating: 0, count: m)
+            for i in 0..<m { let r = sp + i * d; var v = 0.0; for j in 0..<d { v += r[j] * r[j] }; sqNorms[i] = v }
+            closest.withUnsafeMutableBufferPointer { clb in cand.withUnsafeMutableBufferPointer { cab in
+              candRows.withUnsafeMutableBufferPointer { crb in candNorms.withUnsafeMutableBufferPointer { cnb in
+               sqNorms.withUnsafeBufferPointer { nb in
+                let cl = clb.baseAddress!, ca = cab.baseAddress!, cb = crb.baseAddress!, cn = cnb.baseAddress!
+                let norms = nb.baseAddress!
+                let first = rng.nextInt(below: m)
+                for j in 0..<d { centres[j] = sp[first * d + j] }
+                var pot = 0.0
+                for i in 0..<m { let v = Distance.squaredEuclidean(sp + i * d, sp + first * d, d); cl[i] = v; pot += v }
+                for c in 1..<Swift.max(1, k) {
+                    // Candidates sampled proportionally to the current potential (the potential
+                    // does not change between the trials of one step).
+                    var pending = 0
+                    for t in 0..<trials {
+                        if pot > 0 { targets[t] = rng.nextUnit() * pot; picks[t] = m - 1; order[pending] = t; pending += 1 }
+                        else { picks[t] = rng.nextInt(below: m) }
+                    }
+                    if pending > 0 {
+                        // One cumulative scan answers every target, smallest first.
+                        let byTarget = order[0..<pending].sorted { targets[$0] < targets[$1] }
+                        var next = 0, acc = 0.0
+                        for i in 0..<m where next < pending {
+                            acc += cl[i]
+                            while next < pending && acc >= targets[byTarget[next]] { picks[byTarget[next]] = i; next += 1 }
+                        }
+                    }
+                    // Distances to all candidates: ‖s‖² + ‖c‖² − 2·s·c with the dot products
+                    // from one dgemm (as scikit-learn scores its trials), floored at 0.
+                    for t in 0..<trials {
+                        pots[t] = 0
+                        for j in 0..<d { cb[t * d + j] = sp[picks[t] * d + j] }
+                        cn[t] = norms[picks[t]]
+                    }
+                    LinearAlgebra.gemm(m: trials, n: m, k: d, a: cb, lda: d, b: sp, ldb: d, transB: true, c: ca, ldc: m)
+                    for t in 0..<trials {
+                        let row = ca + t * m, c2 = cn[t]
+                        var pt = 0.0
+                        for i in 0..<m {
+                            let v = Swift.min(cl[i], Swift.max(0, norms[i] + c2 - 2 * row[i]))
+                            row[i] = v; pt += v
+                        }
+                        pots[t] = pt
+                    }
+                    var best = 0
+                    for t in 1..<trials where pots[t] < pots[best] { best = t }
+                    for j in 0..<d { centres[c * d + j] = sp[picks[best] * d + j] }
+                    (cl).update(from: ca + best * m, count: m)
+                    pot = pots[best]
+                }
+               }
+              } }
+            } }
+        }
+        if sampleIdx.isEmpty { run(x.base) } else { s.withUnsafeBufferPointer { run($0.baseAddress!) } }
         return centres
     }
 
-    /// Lloyd iterations with Hamerly's bounds from `initial` centres.
+    /// Lloyd iterations with Hamerly's bounds from `initial` centres. The result carries the
+    /// squared distance of every point to its final centre.
     public static func hamerly(_ x: PointMatrix, initial: [Double], k: Int, maxIter: Int, tolAbs: Double,
                                relocate: Bool = true) -> KMeansResult {
         let n = x.n, d = x.d
         var c = initial
         var labels = [Int32](repeating: 0, count: n)
-        var upper = [Double](repeating: .infinity, count: n)
+        var upper = [Double](repeating: 0, count: n)
         var lower = [Double](repeating: 0, count: n)
         var sums = [Double](repeating: 0, count: k * d)
         var counts = [Int](repeating: 0, count: k)
@@ -108,34 +165,29 @@ public enum KMeans {
         var moved = [Double](repeating: 0, count: k)
         var newC = [Double](repeating: 0, count: k * d)
         var iterations = 0
+        var inertia = 0.0
         c.withUnsafeMutableBufferPointer { cb in
           labels.withUnsafeMutableBufferPointer { lb in
             upper.withUnsafeMutableBufferPointer { ub in
               lower.withUnsafeMutableBufferPointer { lob in
                 sums.withUnsafeMutableBufferPointer { sb in
-                  let cp = cb.baseAddress!, sp = sb.baseAddress!
-                  // Initial assignment: full scan through BLAS; the second-nearest bound is
-                  // shrunk by a relative 1e-9 to stay a valid lower bound despite rounding.
-                  var near = [Double](repeating: 0, count: n), sec = [Double](repeating: 0, count: n)
-                  near.withUnsafeMutableBufferPointer { nb in sec.withUnsafeMutableBufferPointer { sb2 in
-                      NearestCentres.assign(x, centres: cp, k: k, labels: lb.baseAddress!, nearest: nb.baseAddress!,
-                                            second: sb2.baseAddress!)
-                  } }
-                  for i in 0..<n {
-                      let a = Int(lb[i]), xi = x.row(i)
-                      ub[i] = near[i].squareRoot()
-                      lob[i] = Swift.max(0, sec[i].squareRoot() * (1 - 1e-9) - 1e-12)
-                      counts[a] += 1
-                      let s = sp + a * d
-                      for t in 0..<d { s[t] += xi[t] }
-                  }
+                 counts.withUnsafeMutableBufferPointer { cntb in
+                  let cp = cb.baseAddress!, sp = sb.baseAddress!, cnt = cntb.baseAddress!
+                  // Initial assignment: full scan through BLAS, sums and counts in the same pass;
+                  // the second-nearest bound is shrunk by a relative 1e-9 to stay a valid lower
+                  // bound despite rounding.
+                  NearestCentres.assign(x, centres: cp, k: k, labels: lb.baseAddress!, nearest: ub.baseAddress!,
+                                        second: lob.baseAddress!, sums: sp, counts: cnt)
+                  Self.squareRoots(ub.baseAddress!, n)
+                  Self.squareRoots(lob.baseAddress!, n)
+                  for i in 0..<n { lob[i] = Swift.max(0, lob[i] * (1 - 1e-9) - 1e-12) }
                   while iterations < maxIter {
                       iterations += 1
                       // New centres from the running sums; empty clusters keep their centre.
                       var shiftTotal = 0.0, maxMove = 0.0, secondMove = 0.0, maxMoveIdx = -1
                       for j in 0..<k {
-                          if counts[j] > 0 {
-                              let inv = 1.0 / Double(counts[j])
+                          if cnt[j] > 0 {
+                              let inv = 1.0 / Double(cnt[j])
                               for t in 0..<d { newC[j * d + t] = sp[j * d + t] * inv }
                           } else { for t in 0..<d { newC[j * d + t] = cp[j * d + t] } }
                           var m2 = 0.0
@@ -147,12 +199,6 @@ public enum KMeans {
                           else if mv > secondMove { secondMove = mv }
                       }
                       for t in 0..<(k * d) { cp[t] = newC[t] }
-                      // Bounds follow the centres.
-                      for i in 0..<n {
-                          let a = Int(lb[i])
-                          ub[i] += moved[a]
-                          lob[i] -= (a == maxMoveIdx ? secondMove : maxMove)
-                      }
                       if shiftTotal <= tolAbs && iterations > 1 { break }
                       // Half the distance from each centre to its nearest other centre.
                       for j in 0..<k {
@@ -164,23 +210,30 @@ public enum KMeans {
                           half[j] = 0.5 * best.squareRoot()
                       }
                       var changed = 0
+                      // Bounds follow the centres, then are checked, in one pass.
                       for i in 0..<n {
                           let a = Int(lb[i])
-                          let bound = Swift.max(half[a], lob[i])
-                          if ub[i] <= bound { continue }
+                          let u = ub[i] + moved[a]
+                          let l = lob[i] - (a == maxMoveIdx ? secondMove : maxMove)
+                          ub[i] = u; lob[i] = l
+                          let bound = Swift.max(half[a], l)
+                          if u <= bound { continue }
                           let xi = x.row(i)
-                          ub[i] = Distance.squaredEuclidean(xi, cp + a * d, d).squareRoot()
-                          if ub[i] <= bound { continue }
+                          let exact = Distance.squaredEuclidean(xi, cp + a * d, d).squareRoot()
+                          ub[i] = exact
+                          if exact <= bound { continue }
                           var b1 = Double.infinity, b2 = Double.infinity, na = 0
                           for j in 0..<k {
                               let v = Distance.squaredEuclidean(xi, cp + j * d, d)
-                              if v < b1 { b2 = b1; b1 = v; na = j } else if v < b2 { b2 = v }
+                              na = v < b1 ? j : na
+                              b2 = Swift.min(b2, Swift.max(b1, v))
+                              b1 = Swift.min(b1, v)
                           }
                           lob[i] = b2.squareRoot()
                           if na != a {
                               ub[i] = b1.squareRoot()
                               lb[i] = Int32(na)
-                              counts[a] -= 1; counts[na] += 1
+                              cnt[a] -= 1; cnt[na] += 1
                               let so = sp + a * d, sn = sp + na * d
                               for t in 0..<d { so[t] -= xi[t]; sn[t] += xi[t] }
                               changed += 1
@@ -188,21 +241,21 @@ public enum KMeans {
                       }
                       if changed == 0 { break }
                   }
+                  // Exact squared distances to the final centres (kept in `upper`) and the inertia.
+                  for i in 0..<n {
+                      let v = Distance.squaredEuclidean(x.row(i), cp + Int(lb[i]) * d, d)
+                      ub[i] = v; inertia += v
+                  }
+                 }
                 }
               }
             }
           }
         }
         // Empty clusters: move each onto the point farthest from its centre (once, then settle).
-        var inertia = 0.0
-        c.withUnsafeBufferPointer { cb in
-            for i in 0..<n { inertia += Distance.squaredEuclidean(x.row(i), cb.baseAddress! + Int(labels[i]) * d, d) }
-        }
         if relocate && counts.contains(0) && n >= k {
             var cc = c
-            var far = c.withUnsafeBufferPointer { cb in
-                (0..<n).map { i in Distance.squaredEuclidean(x.row(i), cb.baseAddress! + Int(labels[i]) * d, d) }
-            }
+            var far = upper
             for j in 0..<k where counts[j] == 0 {
                 guard let idx = far.indices.max(by: { far[$0] < far[$1] }), far[idx] > 0 else { break }
                 far[idx] = -1
@@ -213,7 +266,18 @@ public enum KMeans {
                 if r.inertia < inertia { return r }
             }
         }
-        return KMeansResult(centroids: c, labels: labels, inertia: inertia, iterations: iterations)
+        return KMeansResult(centroids: c, labels: labels, inertia: inertia, iterations: iterations, squaredDistances: upper)
+    }
+
+    /// Replaces `n` non-negative values by their square roots, four lanes at a time.
+    static func squareRoots(_ p: UnsafeMutablePointer<Double>, _ n: Int) {
+        var i = 0
+        while i + 4 <= n {
+            let v = SIMD4<Double>(p[i], p[i + 1], p[i + 2], p[i + 3]).squareRoot()
+            p[i] = v[0]; p[i + 1] = v[1]; p[i + 2] = v[2]; p[i + 3] = v[3]
+            i += 4
+        }
+        while i < n { p[i] = p[i].squareRoot(); i += 1 }
     }
 
     /// Index of the nearest of `k` centres to `p`, and the squared distance.

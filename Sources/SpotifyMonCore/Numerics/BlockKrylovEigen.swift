@@ -14,23 +14,27 @@ public struct SparseSymmetric: Sendable {
     /// vectors from contiguous memory (sparse × dense block, far fewer index loads).
     public func multiplyBlock(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, count: Int, shift: Double) {
         if count == 1 { multiply(x, y, shift: shift); return }
-        var xt = [Double](repeating: 0, count: n * count)
-        var acc = [Double](repeating: 0, count: count)
-        xt.withUnsafeMutableBufferPointer { tb in acc.withUnsafeMutableBufferPointer { ab in
-            let t = tb.baseAddress!, a = ab.baseAddress!
-            for c in 0..<count { for i in 0..<n { t[i * count + c] = x[c * n + i] } }
+        // Rows of the transposed block padded to a multiple of four, so that every row is
+        // accumulated in SIMD registers four vectors at a time (no partial lanes).
+        let w4 = (count + 3) & ~3
+        var xt = [Double](repeating: 0, count: n * w4)
+        xt.withUnsafeMutableBufferPointer { tb in
+            let t = tb.baseAddress!
+            for c in 0..<count { for i in 0..<n { t[i * w4 + c] = x[c * n + i] } }
             rowStart.withUnsafeBufferPointer { rs in col.withUnsafeBufferPointer { cb in val.withUnsafeBufferPointer { vb in
+                @inline(__always) func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> { SIMD4(p[0], p[1], p[2], p[3]) }
                 for i in 0..<n {
-                    let own = t + i * count
-                    for c in 0..<count { a[c] = shift * own[c] }
-                    for e in rs[i]..<rs[i + 1] {
-                        let w = vb[e], src = t + Int(cb[e]) * count
-                        for c in 0..<count { a[c] += w * src[c] }
+                    let own = t + i * w4
+                    var c = 0
+                    while c < w4 {
+                        var acc = shift * load(own + c)
+                        for e in rs[i]..<rs[i + 1] { acc += vb[e] * load(t + Int(cb[e]) * w4 + c) }
+                        for q in 0..<Swift.min(4, count - c) { y[(c + q) * n + i] = acc[q] }
+                        c += 4
                     }
-                    for c in 0..<count { y[c * n + i] = a[c] }
                 }
             } } }
-        } }
+        }
     }
 
     /// `y = (A + shift·I)·x` for one vector.

@@ -3,15 +3,17 @@ public enum Distance {
     /// Squared Euclidean distance between `a[0..<d]` and `b[0..<d]`.
     @inlinable
     public static func squaredEuclidean(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
-        var s0 = 0.0, s1 = 0.0
+        // Four lanes per step (two SSE registers), then the tail.
+        var acc = SIMD4<Double>()
         var i = 0
-        while i + 1 < d {
-            let x = a[i] - b[i], y = a[i + 1] - b[i + 1]
-            s0 += x * x; s1 += y * y
-            i += 2
+        while i + 4 <= d {
+            let x = SIMD4<Double>(a[i], a[i + 1], a[i + 2], a[i + 3]) - SIMD4<Double>(b[i], b[i + 1], b[i + 2], b[i + 3])
+            acc += x * x
+            i += 4
         }
-        if i < d { let x = a[i] - b[i]; s0 += x * x }
-        return s0 + s1
+        var s = (acc[0] + acc[2]) + (acc[1] + acc[3])
+        while i < d { let x = a[i] - b[i]; s += x * x; i += 1 }
+        return s
     }
 
     /// Squared Euclidean distance between two equal-length arrays.

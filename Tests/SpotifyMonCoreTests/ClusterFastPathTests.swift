@@ -1,0 +1,101 @@
+import Testing
+@testable import SpotifyMonCore
+
+/// The fast paths of the batch algorithms against their plain definitions.
+@Suite("Clustering fast paths")
+struct ClusterFastPathTests {
+    @Test func simdExpMatchesScalar() {
+        var xs: [Double] = [-1000, -708.5, -708, -300.25, -1, -1e-9, 0, 1e-9, 0.5, 1, 2.75, 300, 708.9, 709, 800]
+        var rng = Xoshiro256(seed: 3)
+        for _ in 0..<400 { xs.append((rng.nextUnit() - 0.5) * 1400) }
+        while xs.count % 4 != 0 { xs.append(rng.nextUnit()) }
+        var v = xs
+        v.withUnsafeMutableBufferPointer { fastExpInPlace($0.baseAddress!, $0.count) }
+        for (a, b) in zip(xs, v) { #expect(fastExp(a) == b, "x = \(a)") }
+    }
+
+    @Test func cappedNeighbourCountsDecideCoreExactly() {
+        let (x, _) = clusterBlobs(n: 700, d: 3, k: 3, seed: 5, spread: 1.5)
+        let n = 700, d = 3, r2 = 0.8 * 0.8
+        let tree = x.withUnsafeBufferPointer { KDTree($0.baseAddress!, n: n, d: d) }
+        let exact = tree.neighbourCounts(r2)
+        for cap in [1, 5, 12] {
+            let capped = tree.neighbourCounts(r2, cap: cap)
+            for i in 0..<n {
+                var brute: Int32 = 0
+                x.withUnsafeBufferPointer { xb in
+                    for j in 0..<n where Distance.squaredEuclidean(xb.baseAddress! + i * d, xb.baseAddress! + j * d, d) <= r2 { brute += 1 }
+                }
+                #expect(exact[i] == brute)
+                #expect((capped[i] >= Int32(cap)) == (brute >= Int32(cap)), "point \(i), cap \(cap)")
+                if brute < Int32(cap) { #expect(capped[i] == brute) }
+            }
+        }
+    }
+
+    @Test func blockedAssignmentMatchesBruteForce() {
+        let n = 1027, d = 5, k = 7
+        var rng = Xoshiro256(seed: 9)
+        let x = (0..<(n * d)).map { _ in rng.nextGaussian() * 3 }
+        let c = (0..<(k * d)).map { _ in rng.nextGaussian() * 3 }
+        var labels = [Int32](repeating: 0, count: n), near = [Double](repeating: 0, count: n), sec = near
+        var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+        x.withPoints(n: n, d: d) { xp in c.withUnsafeBufferPointer { cb in
+            NearestCentres.assign(xp, centres: cb.baseAddress!, k: k, labels: &labels, nearest: &near, second: &sec,
+                                  sums: &sums, counts: &counts)
+        } }
+        var bruteSums = [Double](repeating: 0, count: k * d)
+        for i in 0..<n {
+            let dist = (0..<k).map { j in (0..<d).reduce(0.0) { $0 + (x[i * d + $1] - c[j * d + $1]) * (x[i * d + $1] - c[j * d + $1]) } }
+            let order = dist.indices.sorted { dist[$0] < dist[$1] }
+            #expect(Int(labels[i]) == order[0] || abs(dist[Int(labels[i])] - dist[order[0]]) < 1e-9)
+            #expect(abs(near[i] - dist[order[0]]) < 1e-9 * Swift.max(1, dist[order[0]]))
+            #expect(abs(sec[i] - dist[order[1]]) < 1e-8 * Swift.max(1, dist[order[1]]))
+            for t in 0..<d { bruteSums[Int(labels[i]) * d + t] += x[i * d + t] }
+        }
+        #expect(counts.reduce(0, +) == n)
+        for t in 0..<(k * d) { #expect(abs(sums[t] - bruteSums[t]) < 1e-9) }
+    }
+
+    @Test func kmeansSummaryFromDistancesEqualsRecomputed() throws {
+        let (x, _) = clusterBlobs(n: 900, d: 4, k: 5, seed: 2)
+        var rng = Xoshiro256(seed: 1)
+        let r = x.withPoints(n: 900, d: 4) { KMeans.fit($0, k: 5, nInit: 2, maxIter: 300, tol: 1e-4, rng: &rng) }
+        #expect(r.squaredDistances.count == 900)
+        let fast = ClusterQuality.summary(labels: r.labels, squaredDistances: r.squaredDistances, centroids: r.centroids, k: 5)
+        let slow = x.withPoints(n: 900, d: 4) { ClusterQuality.summary($0, labels: r.labels, k: 5) }
+        #expect(fast.sizes == slow.sizes)
+        for l in 0..<5 {
+            #expect(abs(fast.sumSq[l] - slow.sumSq[l]) < 1e-8 * Swift.max(1, slow.sumSq[l]))
+            #expect(abs(fast.sumDist[l] - slow.sumDist[l]) < 1e-8 * Swift.max(1, slow.sumDist[l]))
+        }
+        for t in 0..<(5 * 4) { #expect(abs(fast.centroids[t] - slow.centroids[t]) < 1e-9) }
+        #expect(abs(r.inertia - fast.sumSq.reduce(0, +)) < 1e-8 * r.inertia)
+    }
+
+    @Test func plusPlusSeedsAreDistinctDataPoints() {
+        let (x, _) = clusterBlobs(n: 12_000, d: 3, k: 6, seed: 4)
+        var a = Xoshiro256(seed: 7), b = Xoshiro256(seed: 7)
+        let s1 = x.withPoints(n: 12_000, d: 3) { KMeans.plusPlus($0, k: 6, rng: &a) }
+        let s2 = x.withPoints(n: 12_000, d: 3) { KMeans.plusPlus($0, k: 6, rng: &b) }
+        #expect(s1 == s2)
+        var rows = Set<[Double]>()
+        for c in 0..<6 {
+            let row = Array(s1[(c * 3)..<(c * 3 + 3)])
+            #expect((0..<12_000).contains { i in Array(x[(i * 3)..<(i * 3 + 3)]) == row })
+            rows.insert(row)
+        }
+        #expect(rows.count == 6)
+    }
+
+    @Test func nonFiniteValueIsLocated() {
+        var v = [Double](repeating: 1, count: 5000)
+        #expect(ClusterFitter.firstNonFinite(v, count: v.count) == nil)
+        v[3001] = .infinity; v[4500] = .nan
+        #expect(ClusterFitter.firstNonFinite(v, count: v.count) == 3001)
+        v[3001] = 1
+        #expect(ClusterFitter.firstNonFinite(v, count: v.count) == 4500)
+        v[17] = -.infinity
+        #expect(ClusterFitter.firstNonFinite(v, count: v.count) == 17)
+    }
+}
