@@ -130,7 +130,7 @@ public enum Agglomerative {
         for i in 0..<n { for j in (i + 1)..<n { dm[idx(i, j)] = Float(Distance.squaredEuclidean(x.row(i), x.row(j), d).squareRoot()) } }
         var alive = [Bool](repeating: true, count: n)
         var size = [Double](repeating: 1, count: n)
-        var leaf = (0..<n).map { Int32($0) }
+        let leaf = (0..<n).map { Int32($0) }
         var chain: [Int] = []
         var merges: [Dendrogram.Merge] = []
         var remaining = n
