@@ -31,10 +31,11 @@ STEPS = {
     ],
     "bench": [
         ("anomaly", "detector vs river HalfSpaceTrees / GaussianScorer", None, ["Evaluation/bench_anomaly.py"]),
-        ("alerts", "classifier vs river naive Bayes / logistic regression", None, ["Evaluation/bench_alerts.py"]),
+        ("alerts", "classifier vs river naive Bayes / logistic regression", None,
+         ["Evaluation/bench_alerts.py", "--alerts", "20000", "--n", "400000", "--river-alerts", "5000"]),
         ("forecast", "forecaster vs statsforecast", DATA / "m4-hourly",
-         ["Evaluation/bench_forecast.py", "--m4", str(DATA / "m4-hourly")]),
-        ("cluster", "clusterer vs scikit-learn", None, ["Evaluation/bench_cluster.py"]),
+         ["Evaluation/bench_forecast.py", "--m4", str(DATA / "m4-hourly"), "--peer-all"]),
+        ("cluster", "clusterer vs scikit-learn", None, ["Evaluation/bench_cluster.py", "--repeat", "5"]),
     ],
 }
 
