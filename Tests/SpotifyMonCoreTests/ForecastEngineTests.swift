@@ -40,6 +40,18 @@ struct ForecastEngineTests {
         #expect(json.contains("\"members\"") && json.contains("\"period\":24"))
     }
 
+    /// Short horizons use the shard's scratch, long ones a temporary buffer: the same numbers.
+    @Test func shortAndLongHorizonsAgreeOnTheirCommonSteps() throws {
+        let f = try engine()
+        let id = try f.seriesId("load")
+        try feed(f, id, Gen.seasonal(n: 24 * 20, m: 24))
+        let (ms, ls, hs) = try forecast(f, id, h: 48)
+        let (ml, ll, hl) = try forecast(f, id, h: Forecaster.scratchHorizon + 1)
+        #expect(Array(ml[0..<48]) == ms && Array(ll[0..<48]) == ls && Array(hl[0..<48]) == hs)
+        let (again, _, _) = try forecast(f, id, h: 48)  // the scratch is reused, not stale
+        #expect(again == ms)
+    }
+
     @Test func snapshotRoundTripContinuesIdentically() throws {
         let a = try engine()
         let id = try a.seriesId("cpu")

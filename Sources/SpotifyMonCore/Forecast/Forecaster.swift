@@ -71,6 +71,10 @@ public final class Forecaster: MonitoringEngine, @unchecked Sendable {
         }
     }
 
+    /// Horizons up to this many steps forecast in their shard's reusable scratch (at most
+    /// 128 KiB per shard); longer ones allocate for the call.
+    static let scratchHorizon = 2048
+
     /// Forecast of series `id` for `mean.count` steps at `level` into the caller's arrays.
     public func forecast(_ id: UInt32, level: Double, mean: UnsafeMutableBufferPointer<Double>,
                          lo: UnsafeMutableBufferPointer<Double>, hi: UnsafeMutableBufferPointer<Double>) throws {
@@ -81,9 +85,16 @@ public final class Forecaster: MonitoringEngine, @unchecked Sendable {
         guard lo.count == h, hi.count == h else { throw SMONError.invalidArgument("output arrays differ in length") }
         guard level > 0, level < 1 else { throw SMONError.invalidArgument("level \(level) is not in (0, 1)") }
         let t0 = Clock.nanos()
-        try store.withState(id, scratch: ForecastModel.maxMembers * h) { st, scratch in
-            try Self.ensureModel(&st, settings: settings, options: options)
-            st.model!.forecast(level: level, mean: mean, lo: lo, hi: hi, scratch: scratch)
+        if h <= Self.scratchHorizon {
+            try store.withState(id, scratch: ForecastModel.maxMembers * h) { st, scratch in
+                try Self.ensureModel(&st, settings: settings, options: options)
+                st.model!.forecast(level: level, mean: mean, lo: lo, hi: hi, scratch: scratch)
+            }
+        } else {  // a long horizon allocates its scratch for the call, so shards never keep megabytes
+            try store.withState(id) { st in
+                try Self.ensureModel(&st, settings: settings, options: options)
+                st.model!.forecast(level: level, mean: mean, lo: lo, hi: hi)
+            }
         }
         performance.record(events: 1, nanos: Clock.nanos() &- t0)
     }
