@@ -98,4 +98,32 @@ struct ClusterFastPathTests {
         v[17] = -.infinity
         #expect(ClusterFitter.firstNonFinite(v, count: v.count) == 17)
     }
+
+    /// Property: the incrementally merged rank table is always the sorted window (duplicates,
+    /// negative zero and a snapshot restore in the middle included), and scores match a
+    /// calibration that fully re-sorts.
+    @Test func rollingCalibrationMergesToTheSortedWindow() throws {
+        var rng = Xoshiro256(seed: 8)
+        var c = RollingCalibration()
+        var reference = [Double]()
+        for step in 0..<6000 {
+            let raw = step % 97 == 0 ? -0.0 : (step % 5 == 0 ? 0.25 : rng.nextUnit())
+            reference.append(raw)
+            if reference.count > 1024 { reference.removeFirst() }
+            let expected: Double = {
+                guard !c.sorted.isEmpty else { return 0.5 }
+                return Double(c.sorted.filter { $0 < raw }.count) / Double(c.sorted.count)
+            }()
+            #expect(c.scoreAndAdd(raw) == expected)
+            if c.sinceSort == 0 { #expect(c.sorted == reference.sorted(), "step \(step)") }
+            if step == 3000 {  // restore mid-stream: the next refresh is a full sort, same table
+                var w = SnapshotWriter()
+                c.encode(to: &w)
+                var r = SnapshotReader(w.bytes)
+                let restored = try RollingCalibration(from: &r)
+                #expect(restored == c)
+                c = restored
+            }
+        }
+    }
 }

@@ -38,14 +38,35 @@ public struct ScoreCalibration: Sendable, Equatable {
 }
 
 /// A sliding calibration for the online path before any batch model exists: the last 1024
-/// raw values, re-sorted every 128 points into a rank table (no allocation per point).
+/// raw values, re-ranked every 128 points into a sorted table (no allocation per point).
+///
+/// The table is refreshed incrementally: the values evicted from the ring and the ones
+/// added since the last refresh are sorted (128 each) and merged into the table, instead of
+/// sorting all 1024 again. After a snapshot restore (which does not store those two lists)
+/// the first refresh is a full sort; either way the table is the sorted window.
 public struct RollingCalibration: Sendable, Equatable {
-    var ring = [Double](repeating: 0, count: 1024)
+    static let capacity = 1024, refreshEvery = 128
+    var ring = [Double](repeating: 0, count: capacity)
     var sorted = [Double]()
     var filled = 0, pos = 0, sinceSort = 0
+    /// Values added / evicted since the last refresh, and whether both lists are complete.
+    var added = [Double](), evicted = [Double](), merged = [Double]()
+    var incremental = false
 
     /// An empty calibration.
-    public init() { sorted.reserveCapacity(1024) }
+    public init() { reserve() }
+
+    mutating func reserve() {
+        sorted.reserveCapacity(Self.capacity)
+        merged.reserveCapacity(Self.capacity)
+        added.reserveCapacity(Self.refreshEvery)
+        evicted.reserveCapacity(Self.refreshEvery)
+    }
+
+    /// Equal windows and tables (the refresh bookkeeping is not compared).
+    public static func == (a: Self, b: Self) -> Bool {
+        a.ring == b.ring && a.sorted == b.sorted && a.filled == b.filled && a.pos == b.pos && a.sinceSort == b.sinceSort
+    }
 
     /// The score of `raw` against recent values, then remembers it.
     public mutating func scoreAndAdd(_ raw: Double) -> Double {
@@ -55,15 +76,46 @@ public struct RollingCalibration: Sendable, Equatable {
             while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] < raw { lo = mid + 1 } else { hi = mid } }
             s = Double(lo) / Double(sorted.count)
         }
-        ring[pos] = raw; pos = (pos + 1) & 1023; filled = Swift.min(filled + 1, 1024)
+        if incremental {
+            if added.count < Self.refreshEvery && evicted.count < Self.refreshEvery {
+                added.append(raw)
+                if filled == Self.capacity { evicted.append(ring[pos]) }
+            } else { incremental = false }
+        }
+        ring[pos] = raw; pos = (pos + 1) & (Self.capacity - 1); filled = Swift.min(filled + 1, Self.capacity)
         sinceSort += 1
-        if sinceSort >= 128 || sorted.count < 32 {
+        if sinceSort >= Self.refreshEvery || sorted.count < 32 {
             sinceSort = 0
-            sorted.removeAll(keepingCapacity: true)
-            for i in 0..<filled { sorted.append(ring[i]) }
-            InPlaceSort.sort(&sorted)
+            if incremental { mergeChanges() } else { fullSort() }
         }
         return s
+    }
+
+    mutating func fullSort() {
+        sorted.removeAll(keepingCapacity: true)
+        for i in 0..<filled { sorted.append(ring[i]) }
+        InPlaceSort.sort(&sorted)
+        added.removeAll(keepingCapacity: true); evicted.removeAll(keepingCapacity: true)
+        incremental = true
+    }
+
+    /// sorted ← (sorted − evicted) ∪ added, by two merges over sorted lists.
+    mutating func mergeChanges() {
+        InPlaceSort.sort(&added)
+        InPlaceSort.sort(&evicted)
+        merged.removeAll(keepingCapacity: true)
+        var i = 0, e = 0, a = 0
+        let n = sorted.count
+        while i < n {
+            let v = sorted[i]
+            if e < evicted.count && evicted[e] == v { e += 1; i += 1; continue }  // drop one evicted copy
+            if e < evicted.count && evicted[e] < v { e += 1; continue }           // not present: cannot happen
+            while a < added.count && added[a] < v { merged.append(added[a]); a += 1 }
+            merged.append(v); i += 1
+        }
+        while a < added.count { merged.append(added[a]); a += 1 }
+        swap(&sorted, &merged)
+        added.removeAll(keepingCapacity: true); evicted.removeAll(keepingCapacity: true)
     }
 }
 
@@ -79,5 +131,6 @@ extension RollingCalibration: SnapshotCodable {
             throw SMONError.corrupt("bad rolling calibration")
         }
         filled = Int(f); pos = Int(p); sinceSort = Int(s)
+        reserve()  // the refresh lists are not stored: the next refresh is a full sort
     }
 }
