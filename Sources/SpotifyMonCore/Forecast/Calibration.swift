@@ -93,10 +93,23 @@ public struct Calibration: Sendable, Equatable {
     /// scale): its intervals stop widening where a random walk's go on.
     @inlinable
     public func scale(step h: Int) -> Double {
+        h <= scales.count ? scale(step: h, limit: .infinity) : scale(step: h, limit: extrapolationLimit)
+    }
+
+    /// `scale(step:)` with `extrapolationLimit` computed once by the caller: loops over many
+    /// steps read it once instead of testing `levelLike` at every step.
+    @inlinable
+    public func scale(step h: Int, limit: Double) -> Double {
         guard let lastScale = scales.last else { return 0 }
         if h <= scales.count { return scales[Swift.max(h, 1) - 1] }
-        let grown = lastScale * (Double(h) / Double(scales.count)).squareRoot()
-        return levelLike ? Swift.min(grown, Swift.max(ceiling, lastScale)) : grown
+        return Swift.min(lastScale * (Double(h) / Double(scales.count)).squareRoot(), limit)
+    }
+
+    /// The largest scale an extrapolated step reaches: `ceiling` (never below the last
+    /// measured scale) for a level-like series, no limit otherwise.
+    public var extrapolationLimit: Double {
+        guard levelLike, let lastScale = scales.last else { return .infinity }
+        return Swift.max(ceiling, lastScale)
     }
 
     /// Whether the measured errors behave like a level series': at least 8 steps measured and

@@ -116,8 +116,9 @@ public struct ForecastModel: Sendable {
         pointForecast(into: mean, scratch: scratch)
         let ql = calibration.quantile((1 - level) / 2)
         let qh = calibration.quantile((1 + level) / 2)
+        let limit = calibration.extrapolationLimit
         for s in 0..<h {
-            let sc = calibration.scale(step: s + 1)
+            let sc = calibration.scale(step: s + 1, limit: limit)
             var l = mean[s] + sc * Swift.min(ql, 0)
             var u = mean[s] + sc * Swift.max(qh, 0)
             if nonNegative { if l < 0 { l = 0 }; if u < 0 { u = 0 } }

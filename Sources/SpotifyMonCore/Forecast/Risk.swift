@@ -52,7 +52,8 @@ public enum BreachEstimator {
                 model.pointForecast(into: m, scratch: s)
             }
         }
-        for s in 0..<h { scale[s] = model.calibration.scale(step: s + 1) }
+        let limit = model.calibration.extrapolationLimit
+        for s in 0..<h { scale[s] = model.calibration.scale(step: s + 1, limit: limit) }
         var meanCross = 0
         for s in 0..<h where (above ? mean[s] >= threshold : mean[s] <= threshold) { meanCross = s + 1; break }
         var rng = Xoshiro256(seed: seed)
