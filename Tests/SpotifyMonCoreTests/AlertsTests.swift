@@ -354,6 +354,69 @@ struct AlertHashingTests {
         #expect(FeatureHash.text(.label, "TEAM") == Keys.team)
     }
 
+    /// The simplest statement of `WordHash`: bytes packed little-endian into zero-padded words.
+    static func referenceHash(_ bytes: [UInt8], seed: UInt64, lowercased: Bool) -> UInt64 {
+        var h = seed
+        var i = 0
+        while i < bytes.count {
+            var w: UInt64 = 0
+            for j in 0..<min(8, bytes.count - i) {
+                var b = bytes[i + j]
+                if lowercased && b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                w |= UInt64(b) << UInt64(8 * j)
+            }
+            h = WordHash.step(h, w)
+            i += 8
+        }
+        return WordHash.step(h, UInt64(bytes.count))
+    }
+
+    @Test func wordHashMatchesItsReferenceWhateverItMayRead() {
+        var rng = Xoshiro256(seed: 11)
+        let alphabet = Array("aZ09 =,-_.|\u{7F}".utf8) + [0x80, 0xC3, 0xFF, 0x40, 0x5B, 0x60, 0x7B]
+        for _ in 0..<2_000 {
+            let n = Int.random(in: 0...40, using: &rng), pad = Int.random(in: 0...12, using: &rng)
+            let bytes = (0..<(n + pad)).map { _ in alphabet.randomElement(using: &rng)! }
+            let lower = Bool.random(using: &rng)
+            let want = Self.referenceHash(Array(bytes[0..<n]), seed: 42, lowercased: lower)
+            bytes.withUnsafeBytes { b in
+                for readable in [n, n + pad] {
+                    let got = WordHash.hash(b.baseAddress!, count: n, readable: readable, seed: 42, lowercased: lower)
+                    #expect(got == want, "n \(n) readable \(readable)")
+                }
+            }
+        }
+        #expect(WordHash.hash("Disk FULL", lowercased: true) == WordHash.hash("disk full", lowercased: true))
+        #expect(WordHash.hash("Disk FULL") != WordHash.hash("disk full"))
+    }
+
+    @Test func labelScannerFindsTheSamePairsAsForEachLabel() {
+        var rng = Xoshiro256(seed: 12)
+        let pieces = ["team", "Service", "cluster", "depends_on", "instance", "x", "A b", " ", "=", ",", "prod-eu-1", "", "v=w", "  k  "]
+        let f = AlertFeaturizer(ngram: 3, maxTextBytes: 512)
+        let x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: 20)
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            Array(text.utf8).withUnsafeBytes { b in
+                var a = AlertView(); a.labels = b
+                var info = LabelInfo()
+                x.reset()
+                f.labels(a, into: x, info: &info)
+                // The expected features: each pair's hash seeded by its key's, topology keys left out.
+                var want: [Int32] = []
+                var service = ""
+                Bytes.forEachLabel(a.labels) { k, v in
+                    let hk = FeatureHash.bytes(.label, k)
+                    let hv = WordHash.hash(v, seed: hk ^ 0x3D, lowercased: true)
+                    if hk != Keys.dependsOn && hk != Keys.instance && hk != Keys.pod { want.append(x.row(hv)) }
+                    if hk == Keys.service { service = Bytes.string(v) }
+                }
+                #expect(Array(UnsafeBufferPointer(start: x.index, count: x.count)) == want, "\(text)")
+                #expect(Bytes.string(info.service) == service, "\(text)")
+            }
+        }
+    }
+
     @Test func hugeMessagesCostTheSameFeatures() {
         let f = AlertFeaturizer(ngram: 3, maxTextBytes: 512)
         let x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: 12)

@@ -119,17 +119,17 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
                 let parts = w.split(separator: " ").map(String.init)
                 if parts.count >= 2 {
                     let h1 = FeatureHash.text(.word, parts[0]), h2 = FeatureHash.text(.word, parts[1])
-                    model.bump(row: x.row(FeatureHash.mix(h1 &* 31 ^ h2 ^ FeatureHash.start(.bigram))), column: c, 3)
+                    model.bump(row: x.row(FeatureHash.mix(h1 &* 31 ^ h2 ^ FeatureHash.start(.bigram))), column: model.classColumn(c), 3)
                 } else {
                     let h = FeatureHash.text(.word, w)
-                    model.bump(row: x.row(h), column: c, 3)
-                    model.bump(row: x.row(h ^ FeatureHash.start(.metricToken)), column: c, 3)
+                    model.bump(row: x.row(h), column: model.classColumn(c), 3)
+                    model.bump(row: x.row(h ^ FeatureHash.start(.metricToken)), column: model.classColumn(c), 3)
                 }
             }
         }
         let bias = x.row(FeatureHash.start(.bias))
-        model.bump(row: bias, column: model.fpOffset, -1.5)
-        model.bump(row: bias, column: model.teamOffset, 0.5)
+        model.bump(row: bias, column: HashedLinearModel.fpColumn, -1.5)
+        model.bump(row: bias, column: model.teamColumn(0), 0.5)
     }
 
     // MARK: - Classify
@@ -164,13 +164,13 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// The fingerprint of an alert: its own, else metric + service + labels.
     @inline(__always)
     func fingerprintKey(_ a: AlertView, _ info: LabelInfo) -> UInt64 {
-        if a.fingerprint.count > 0 { return FeatureHash.mix(FNV1a.hash(a.fingerprint)) }
-        var h = FNV1a.hash(a.metricName)
+        if a.fingerprint.count > 0 { return FeatureHash.mix(WordHash.hash(a.fingerprint)) }
+        var h = WordHash.hash(a.metricName)
         let svc = AlertFeaturizer.service(a, info)
-        h = FNV1a.hash(svc, h ^ 0x7C)
+        h = WordHash.hash(svc, seed: h ^ 0x7C)
         if a.metricName.count == 0 && svc.count == 0 && a.labels.count == 0 {
             // Nothing identifies the alert but its text.
-            h = FNV1a.hash(UnsafeRawBufferPointer(rebasing: a.message.prefix(128)), h ^ 0x7E)
+            h = WordHash.hash(UnsafeRawBufferPointer(rebasing: a.message.prefix(128)), seed: h ^ 0x7E)
         }
         return FeatureHash.mix(h ^ info.all)
     }
@@ -269,7 +269,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// The impact of an alert from the shared impact table (cached per metric, service and labels).
     func impact(_ a: AlertView, _ info: LabelInfo) -> (ImpactCategory, Double) {
         let svc = AlertFeaturizer.service(a, info)
-        let key = FeatureHash.mix(FNV1a.hash(a.metricName) ^ FNV1a.hash(svc) &* 3 ^ (impactUsesTags ? info.all &* 7 : 0)) | 1
+        let key = FeatureHash.mix(WordHash.hash(a.metricName) ^ WordHash.hash(svc) &* 3 ^ (impactUsesTags ? info.all &* 7 : 0)) | 1
         let slot = Int(truncatingIfNeeded: key) & (impactCache.count - 1)
         if impactCache[slot].key == key { return (impactCache[slot].category, impactCache[slot].weight) }
         // Two-way: the neighbour slot, and a miss evicts the first slot's entry into it.
@@ -296,7 +296,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         guard !ownership.isEmpty else { return -1 }
         let svc = AlertFeaturizer.service(a, info)
         guard svc.count > 0 else { return -1 }
-        let key = FNV1a.hash(svc) | 1
+        let key = WordHash.hash(svc) | 1
         let slot = Int(truncatingIfNeeded: key) & (ownerCache.count - 1)
         if ownerCache[slot].key == key { return Int(ownerCache[slot].team) }
         let s = Bytes.string(svc).lowercased()
@@ -429,7 +429,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         if !a.resolved {
             key.service = svc.count > 0 ? FeatureHash.bytes(.service, svc) : 0
             key.context = info.context
-            key.alertname = a.metricName.count > 0 ? FNV1a.hash(a.metricName) : (info.alertname.count > 0 ? FNV1a.hash(info.alertname) : 0)
+            key.alertname = a.metricName.count > 0 ? WordHash.hash(a.metricName) : (info.alertname.count > 0 ? WordHash.hash(info.alertname) : 0)
             key.textBits = sketch
             key.timeMs = t
             key.cls = preCls; key.clsConfidence = preConf
@@ -444,7 +444,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
             // The fingerprint's own group, while it is still firing or flapping back.
             let preferred = (wasFiring || (f.lastResolveMs > 0 && t - f.lastResolveMs <= flapWindowMs)) ? f.groupId : 0
             (gslot, isNew) = grouper.place(key, preferred: preferred)
-            let g = grouper[gslot]
+            let g = grouper.summary(gslot)
             f.statsRootClass = isNew ? -1 : g.rootClass
             f.statsRootTeam = isNew ? -1 : g.rootTeam
             f.statsGroupFlags = (isNew ? 0 : 1) | (g.surfacedReal > 0 ? 2 : 0)
@@ -493,7 +493,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         f.lastFireMs = t
         f.lastSeenMs = max(f.lastSeenMs, t)
 
-        let g = grouper[gslot]
+        let g = grouper.summary(gslot)
         r.groupId = g.id
         r.newGroup = isNew
         if isNew { groupsOpened &+= 1 }

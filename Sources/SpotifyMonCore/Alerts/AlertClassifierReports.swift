@@ -193,7 +193,7 @@ extension AlertClassifier {
             var contrib: [(String, Double)] = []
             if let names = x.names, s.cls < nC {
                 for f in 0..<min(x.count, names.count) {
-                    let wv = Double(model.w[Int(x.index[f]) * model.stride + s.cls] * x.value[f])
+                    let wv = Double(model.w[Int(x.index[f]) * model.stride + model.classColumn(s.cls)] * x.value[f])
                     if wv != 0 { contrib.append((names[f], wv)) }
                 }
             }

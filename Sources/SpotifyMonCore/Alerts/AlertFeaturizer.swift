@@ -54,15 +54,15 @@ public struct LabelInfo {
 /// ASCII lower-cased); literals so the hot path does no lazy initialisation. A test checks
 /// them against `FeatureHash.text`.
 enum Keys {
-    static let team: UInt64 = 0x151b9fd1342b83f4, owner: UInt64 = 0xa3d7fd05d140651c
-    static let service: UInt64 = 0x26defef3c50c3d1c, app: UInt64 = 0x6d9aa3d258bc2074
-    static let severity: UInt64 = 0xe0c7c2fa7605c16a, alertname: UInt64 = 0xe92523976ddba52a
-    static let dependsOn: UInt64 = 0xd41bfca0b103e610, instance: UInt64 = 0xcc9ff502d2ef2d7a
-    static let pod: UInt64 = 0xebe628d20f5535c4
-    static let maintenance: UInt64 = 0xde6595698b9176f8, silenced: UInt64 = 0xfdc3405712ed7e40
-    static let cluster: UInt64 = 0xb7450332d4301285, namespace: UInt64 = 0x57dab18140b56b68
-    static let region: UInt64 = 0xdb2fe1769e2c4c85, datacenter: UInt64 = 0xc2f21c36b46841cc
-    static let dc: UInt64 = 0x2f7165189cb6f528
+    static let team: UInt64 = 0xa9c4_3013_2760_2a9b, owner: UInt64 = 0xa489_c79c_d88c_a892
+    static let service: UInt64 = 0xb325_fbf4_5cf1_3c66, app: UInt64 = 0xd12c_5b0a_e168_6639
+    static let severity: UInt64 = 0x3bb2_f803_4a4e_1c19, alertname: UInt64 = 0x237a_7f67_b0a8_47de
+    static let dependsOn: UInt64 = 0xdb1c_851c_2e95_7415, instance: UInt64 = 0x4afd_e06c_fdc0_a5c4
+    static let pod: UInt64 = 0x3771_3af4_20ae_ddc0
+    static let maintenance: UInt64 = 0xcfb9_057e_8f39_7337, silenced: UInt64 = 0xad07_c1b4_3c52_1072
+    static let cluster: UInt64 = 0x5fcb_c98a_239b_1f11, namespace: UInt64 = 0xb1e3_4011_20e4_60ca
+    static let region: UInt64 = 0x58f1_fa78_088b_7f21, datacenter: UInt64 = 0xda79_2c77_2d7c_bd3d
+    static let dc: UInt64 = 0xa86d_9201_e9bc_5fb4
 }
 
 /// Byte-level helpers over non-owning views.
@@ -94,6 +94,34 @@ enum Bytes {
         while lo < hi, b[lo] == 0x20 { lo += 1 }
         while hi > lo, b[hi - 1] == 0x20 { hi -= 1 }
         return UnsafeRawBufferPointer(rebasing: b[lo..<hi])
+    }
+
+    /// The first offset in `from..<end` holding byte `a` or `b` (`end` if none), and whether a
+    /// space comes before it; eight bytes per step.
+    @inline(__always)
+    static func scan(_ p: UnsafeRawPointer, from: Int, end: Int, for a: UInt8, or b: UInt8) -> (at: Int, spaces: Bool) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let wa = ones &* UInt64(a), wb = ones &* UInt64(b), ws = ones &* 0x20
+        var i = from, spaces: UInt64 = 0
+        while i + 8 <= end {
+            let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let hit = WordHash.zeroBytes(w ^ wa) | WordHash.zeroBytes(w ^ wb)
+            let sp = WordHash.zeroBytes(w ^ ws)
+            if hit != 0 {
+                let k = hit.trailingZeroBitCount >> 3
+                spaces |= sp & (1 << UInt64(8 * k) - 1)
+                return (i + k, spaces != 0)
+            }
+            spaces |= sp
+            i += 8
+        }
+        while i < end {
+            let c = p.load(fromByteOffset: i, as: UInt8.self)
+            if c == a || c == b { return (i, spaces != 0) }
+            if c == 0x20 { spaces = 1 }
+            i += 1
+        }
+        return (end, spaces != 0)
     }
 
     /// Calls `body(key, value)` for each `key=value` pair of a `k=v,k=v` text (at most
@@ -150,32 +178,52 @@ public struct AlertFeaturizer: Sendable {
     public static let capacity = 2 * maxWords + maxNgrams + 32 + 32 + 48
 
     /// Reads the labels: special keys into `LabelInfo`, every pair as a feature.
+    ///
+    /// Splits and hashes eight bytes at a time (the same pairs as `Bytes.forEachLabel`: keys
+    /// and values trimmed of spaces, at most 32 pairs, items without `=` or with an empty key
+    /// skipped); a pair's hash is its value's hash seeded with its key's.
     public func labels(_ a: AlertView, into x: FeatureBuffer?, info: inout LabelInfo) {
         var all = FNV1a.basis
         var ctx: UInt64 = 0
         var infoCopy = info
         x?.beginBlock()
-        Bytes.forEachLabel(a.labels) { k, v in
-            var h = FeatureHash.start(.label)
-            for b in k { h = FeatureHash.fold(h, b) }
-            var hv = FeatureHash.fold(h, 0x3D)
-            for b in v { hv = FeatureHash.fold(hv, b) }
-            if h != Keys.dependsOn && h != Keys.instance && h != Keys.pod {
-                // Topology and instance names are used for grouping, not as features (too specific).
-                x?.add(hv, 1, name: "label:" + Bytes.string(k) + "=" + Bytes.string(v))
-            }
-            all = (all ^ hv) &* FNV1a.prime
-            switch h {
-            case Keys.team, Keys.owner: infoCopy.owner = v
-            case Keys.service, Keys.app: infoCopy.service = v
-            case Keys.severity: infoCopy.severity = v
-            case Keys.alertname: infoCopy.alertname = v
-            case Keys.dependsOn: infoCopy.dependsOn = v
-            case Keys.maintenance, Keys.silenced:
-                if Bytes.equals(v, "true") || Bytes.equals(v, "1") || Bytes.equals(v, "yes") { infoCopy.maintenance = true }
-            case Keys.cluster, Keys.region, Keys.datacenter, Keys.dc:
-                ctx = FeatureHash.mix(ctx ^ FeatureHash.bytes(.label, v))
-            default: break
+        if let base = a.labels.baseAddress {
+            let count = a.labels.count
+            var start = 0, pairs = 0
+            while start < count && pairs < 32 {
+                let (eq, keySpaces) = Bytes.scan(base, from: start, end: count, for: 0x3D, or: 0x2C)
+                guard eq < count, base.load(fromByteOffset: eq, as: UInt8.self) == 0x3D, eq > start else {
+                    // No `=` (or an empty key): skip to the next comma.
+                    start = (eq < count ? Bytes.scan(base, from: eq, end: count, for: 0x2C, or: 0x2C).at : count) + 1
+                    continue
+                }
+                let (comma, valueSpaces) = Bytes.scan(base, from: eq + 1, end: count, for: 0x2C, or: 0x2C)
+                var k = UnsafeRawBufferPointer(start: base + start, count: eq - start)
+                var v = UnsafeRawBufferPointer(start: base + eq + 1, count: comma - eq - 1)
+                if keySpaces { k = Bytes.trim(k) }
+                if valueSpaces { v = Bytes.trim(v) }
+                start = comma + 1
+                pairs += 1
+                let kOff = k.baseAddress! - base, vOff = v.baseAddress! - base
+                let hk = FeatureHash.bytes(.label, k.baseAddress!, count: k.count, readable: count - kOff)
+                let hv = WordHash.hash(v.baseAddress!, count: v.count, readable: count - vOff, seed: hk ^ 0x3D, lowercased: true)
+                if hk != Keys.dependsOn && hk != Keys.instance && hk != Keys.pod {
+                    // Topology and instance names are used for grouping, not as features (too specific).
+                    x?.add(hv, 1, name: "label:" + Bytes.string(k) + "=" + Bytes.string(v))
+                }
+                all = (all ^ hv) &* FNV1a.prime
+                switch hk {
+                case Keys.team, Keys.owner: infoCopy.owner = v
+                case Keys.service, Keys.app: infoCopy.service = v
+                case Keys.severity: infoCopy.severity = v
+                case Keys.alertname: infoCopy.alertname = v
+                case Keys.dependsOn: infoCopy.dependsOn = v
+                case Keys.maintenance, Keys.silenced:
+                    if Bytes.equals(v, "true") || Bytes.equals(v, "1") || Bytes.equals(v, "yes") { infoCopy.maintenance = true }
+                case Keys.cluster, Keys.region, Keys.datacenter, Keys.dc:
+                    ctx = FeatureHash.mix(ctx ^ FeatureHash.bytes(.label, v))
+                default: break
+                }
             }
         }
         x?.endBlock(weight: 1)
@@ -203,7 +251,6 @@ public struct AlertFeaturizer: Sendable {
         var sketch: UInt64 = 0
         // Words and bigrams.
         x.beginBlock()
-        var h = FeatureHash.start(.word)
         var inWord = false, allDigits = true
         var prev: UInt64 = 0
         var words = 0
@@ -213,8 +260,7 @@ public struct AlertFeaturizer: Sendable {
         while i <= n {
             let b: UInt8 = i < n ? msg[i] : 0x20
             if FeatureHash.isWordByte(b) {
-                if !inWord { inWord = true; h = FeatureHash.start(.word); allDigits = true; wordStart = i }
-                h = FeatureHash.fold(h, b)
+                if !inWord { inWord = true; allDigits = true; wordStart = i }
                 if b < 0x30 || b > 0x39 { allDigits = false }
             } else if inWord {
                 inWord = false
@@ -222,6 +268,7 @@ public struct AlertFeaturizer: Sendable {
                     if allDigits {
                         x.add(FeatureHash.bucket(.word, -1), 1, name: "word:<number>")
                     } else {
+                        let h = FeatureHash.bytes(.word, msg.baseAddress! + wordStart, count: i - wordStart, readable: n - wordStart)
                         x.add(h, 1, name: "word:" + Bytes.string(UnsafeRawBufferPointer(rebasing: msg[wordStart..<i])))
                         sketch |= 1 << (FeatureHash.mix(h) & 63)
                         if prev != 0 {
@@ -236,21 +283,26 @@ public struct AlertFeaturizer: Sendable {
         }
         if words == 0 { x.add(FeatureHash.bucket(.word, -2), 1, name: "word:<empty message>") }
         x.endBlock(weight: 1.4)
-        // Character n-grams over lower-cased bytes (a rolling window of up to 8 bytes).
+        // Character n-grams over lower-cased bytes (a rolling window of up to 8 bytes), written
+        // straight into the buffer with the block's normalised value.
         if ngram > 0, msg.count >= ngram {
-            x.beginBlock()
             let g = ngram
-            let last = min(msg.count - g, Self.maxNgrams - 1)
+            let m = min(msg.count - g + 1, Self.maxNgrams, x.room)
             let mask: UInt64 = g >= 8 ? ~0 : (1 << UInt64(8 * g)) - 1
             let seed = FeatureHash.start(.ngram)
             var window: UInt64 = 0
             for k in 0..<(g - 1) { window = window << 8 | UInt64(FeatureHash.lower(msg[k])) }
-            for s in 0...last {
+            let idx = x.index + x.count, val = x.value + x.count
+            let v: Float = m > 0 ? 0.8 / Float(m).squareRoot() : 0
+            for s in 0..<m {
                 window = (window << 8 | UInt64(FeatureHash.lower(msg[s + g - 1]))) & mask
-                x.add(seed ^ window &* 0x9E37_79B9_7F4A_7C15,
-                      1, name: "ngram:" + Bytes.string(UnsafeRawBufferPointer(rebasing: msg[s..<(s + g)])))
+                idx[s] = x.multiplicativeRow((seed ^ window) &* 0x9E37_79B9_7F4A_7C15)
+                val[s] = v
             }
-            x.endBlock(weight: 0.8)
+            x.commit(m)
+            if x.explaining {
+                for s in 0..<m { x.names!.append("ngram:" + Bytes.string(UnsafeRawBufferPointer(rebasing: msg[s..<(s + g)]))) }
+            }
         }
         return sketch
     }
@@ -260,19 +312,19 @@ public struct AlertFeaturizer: Sendable {
         x.beginBlock()
         if a.metricName.count > 0 {
             x.add(FeatureHash.bytes(.metric, a.metricName), 1, name: "metric:" + Bytes.string(a.metricName))
-            var h = FeatureHash.start(.metricToken)
+            let m = a.metricName, n = m.count
             var inTok = false
-            var toks = 0
-            for i in 0...a.metricName.count {
-                let b: UInt8 = i < a.metricName.count ? a.metricName[i] : 0x5F
+            var toks = 0, tokStart = 0
+            for i in 0...n {
+                let b: UInt8 = i < n ? m[i] : 0x5F
                 let word = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
                 if word {
-                    if !inTok { inTok = true; h = FeatureHash.start(.word) }
-                    h = FeatureHash.fold(h, b)
+                    if !inTok { inTok = true; tokStart = i }
                 } else if inTok {
                     inTok = false
                     if toks < 8 {
                         // Metric tokens share the word namespace's hashes, seen through their own rows.
+                        let h = FeatureHash.bytes(.word, m.baseAddress! + tokStart, count: i - tokStart, readable: n - tokStart)
                         x.add(h ^ FeatureHash.start(.metricToken), 1, name: "metric-token")
                         toks += 1
                     }

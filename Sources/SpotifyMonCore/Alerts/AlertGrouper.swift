@@ -32,6 +32,18 @@ public struct GroupKey {
     }
 }
 
+/// The counters of a group that classification decides on.
+public struct GroupSummary: Sendable, Equatable {
+    /// The group id.
+    public var id: UInt64
+    /// Alerts surfaced, and those of them rated real.
+    public var surfaced: UInt32, surfacedReal: UInt32
+    /// The most urgent priority surfaced (1...4; 5: none).
+    public var bestPriority: UInt8
+    /// The root alert's class and team (−1: none yet).
+    public var rootClass: Int16, rootTeam: Int16
+}
+
 /// One open (or recently closed) group of related alerts: an incident candidate.
 public struct AlertGroup: Sendable, Equatable {
     /// The group id (0: empty slot).
@@ -308,6 +320,17 @@ public struct AlertGrouper: Sendable {
 
     /// The group in slot `s`.
     public subscript(_ s: Int) -> AlertGroup { groups[s] }
+
+    /// The plain counters of the group in slot `s` (read in place: no copy of its member
+    /// arrays, so no reference counting on the classify path).
+    @inline(__always)
+    public func summary(_ s: Int) -> GroupSummary {
+        groups.withUnsafeBufferPointer { gs in
+            let g = UnsafePointer(gs.baseAddress! + s)
+            return GroupSummary(id: g.pointee.id, surfaced: g.pointee.surfaced, surfacedReal: g.pointee.surfacedReal,
+                                bestPriority: g.pointee.bestPriority, rootClass: g.pointee.rootClass, rootTeam: g.pointee.rootTeam)
+        }
+    }
 
     func encode(to w: inout SnapshotWriter) {
         w.write(UInt64(groups.count)); w.write(UInt64(next)); w.write(nextId)

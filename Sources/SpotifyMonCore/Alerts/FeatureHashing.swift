@@ -1,6 +1,6 @@
 /// Hashing of byte runs into feature rows: every feature is a (namespace, bytes) pair hashed
-/// in place over the caller's UTF-8 (ASCII letters lower-cased), then mapped to one of
-/// 2^bits weight rows.
+/// in place over the caller's UTF-8 (ASCII letters lower-cased, eight bytes per step with
+/// `WordHash`), then mapped to one of 2^bits weight rows.
 public enum FeatureHash {
     /// Namespaces keep equal text in different fields apart.
     public enum Space: UInt64 {
@@ -16,26 +16,21 @@ public enum FeatureHash {
     @inline(__always)
     public static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
 
-    /// Folds one byte (ASCII lower-cased) into a running hash.
-    @inline(__always)
-    public static func fold(_ h: UInt64, _ b: UInt8) -> UInt64 {
-        let c = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
-        return (h ^ UInt64(c)) &* FNV1a.prime
-    }
-
-    /// The hash of a byte run in a namespace.
+    /// The hash of a byte run in a namespace (ASCII letters lower-cased).
     @inline(__always)
     public static func bytes(_ s: Space, _ p: UnsafeRawBufferPointer) -> UInt64 {
-        var h = start(s)
-        for b in p { h = fold(h, b) }
-        return h
+        WordHash.hash(p, seed: start(s), lowercased: true)
+    }
+
+    /// The hash of `count` bytes at `p` in a namespace, `readable` bytes being readable from `p`.
+    @inline(__always)
+    public static func bytes(_ s: Space, _ p: UnsafeRawPointer, count: Int, readable: Int) -> UInt64 {
+        WordHash.hash(p, count: count, readable: readable, seed: start(s), lowercased: true)
     }
 
     /// The hash of a byte run in a namespace (from a String).
     public static func text(_ s: Space, _ t: String) -> UInt64 {
-        var h = start(s)
-        for b in t.utf8 { h = fold(h, b) }
-        return h
+        WordHash.hash(t, seed: start(s), lowercased: true)
     }
 
     /// The hash of a small integer bucket in a namespace.
@@ -56,7 +51,9 @@ public enum FeatureHash {
     /// Whether a byte continues a word: ASCII letters and digits, and every non-ASCII byte.
     @inline(__always)
     public static func isWordByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b >= 0x80
+        // Digits are bits 48-57 of the first 64-byte class, letters bits 1-26 and 33-58 of the second.
+        let low: UInt64 = 0x03FF_0000_0000_0000, high: UInt64 = 0x07FF_FFFE_07FF_FFFE
+        return b >= 0x80 || ((b < 0x40 ? low : high) &>> UInt64(b & 63)) & 1 != 0
     }
 }
 
@@ -100,6 +97,11 @@ public final class FeatureBuffer {
     @inline(__always)
     public func row(_ h: UInt64) -> Int32 { Int32(truncatingIfNeeded: (FeatureHash.mix(h) >> shift)) }
 
+    /// The row of a value that is already a product by an odd constant (its top bits are
+    /// well mixed): one shift, for the n-grams' rolling windows.
+    @inline(__always)
+    public func multiplicativeRow(_ product: UInt64) -> Int32 { Int32(truncatingIfNeeded: product >> shift) }
+
     /// Adds a feature (dropped silently when full).
     @inline(__always)
     public func add(_ h: UInt64, _ v: Float, name: @autoclosure () -> String = "") {
@@ -110,6 +112,17 @@ public final class FeatureBuffer {
         state[0] = c + 1
         if state[2] != 0 { names!.append(name()) }
     }
+
+    /// Free slots.
+    public var room: Int { @inline(__always) get { capacity - state[0] } }
+
+    /// Whether readable names are recorded (explain mode).
+    public var explaining: Bool { @inline(__always) get { state[2] != 0 } }
+
+    /// Takes in `n ≤ room` features the caller wrote at `index[count...]` and `value[count...]`
+    /// (in explain mode the caller appends their names too).
+    @inline(__always)
+    public func commit(_ n: Int) { state[0] += n }
 
     /// Starts a block of features that `endBlock` normalises together.
     @inline(__always)

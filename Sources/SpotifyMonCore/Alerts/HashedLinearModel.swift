@@ -1,34 +1,51 @@
 /// Online linear models over hashed features, all heads sharing one weight row per feature
-/// (so one feature costs one or two cache lines for every head):
-/// `[class logits (maxClasses) | team logits (maxTeams) | false-positive logit | priority logits (4)]`.
-/// Class, team and priority heads are softmax regressions, the false-positive head a
-/// logistic regression; all learn by SGD on the log-loss, one example at a time.
+/// (so one feature costs one or two cache lines for every head). A row is a run of 8-float
+/// blocks: the false-positive logit and the 4 priority logits share the first block, then come
+/// the first class block and the first two team blocks (with up to 8 classes and 16 teams, all
+/// a feature's weights sit in the first 128 bytes, two cache lines), then the other class and
+/// team blocks. Class, team and priority heads are softmax regressions, the false-positive
+/// head a logistic regression; all learn by SGD on the log-loss, one example at a time.
 public final class HashedLinearModel: @unchecked Sendable {
     /// Rows (2^bits).
     public let rows: Int
-    /// Floats per row (a multiple of 8: heads start on 8-float blocks, so scoring and
-    /// learning run on SIMD8 blocks of the row).
+    /// Floats per row (a multiple of 8: heads sit in 8-float blocks, so scoring and learning
+    /// run on SIMD8 blocks of the row).
     public let stride: Int
     /// Column capacities.
     public let maxClasses: Int, maxTeams: Int
-    /// Offsets of the heads in a row (the false-positive logit and the 4 priority logits share one block).
-    public let teamOffset: Int, fpOffset: Int, prioOffset: Int
     /// The weights, rows × stride, 64-byte aligned.
     public let w: UnsafeMutablePointer<Float>
     /// Learning rate and L2 shrinkage.
     public var learningRate: Float, l2: Float
+    /// Float offset in a row of class block b (`classBlock[b]`) and team block b (`teamBlock[b]`).
+    let classBlock: UnsafeMutablePointer<Int>, teamBlock: UnsafeMutablePointer<Int>
     let acc: UnsafeMutablePointer<SIMD8<Float>>
     let grads: UnsafeMutablePointer<SIMD8<Float>>
     let blocks: UnsafeMutablePointer<Int>
+
+    /// Column of the false-positive logit.
+    public static let fpColumn = 0
+    /// Column of priority logit p (0 = P1).
+    @inline(__always) public static func priorityColumn(_ p: Int) -> Int { 1 + p }
+    /// Column of class c.
+    @inline(__always) public func classColumn(_ c: Int) -> Int { classBlock[c >> 3] + (c & 7) }
+    /// Column of team t.
+    @inline(__always) public func teamColumn(_ t: Int) -> Int { teamBlock[t >> 3] + (t & 7) }
 
     /// A zero model.
     public init(bits: Int, maxClasses: Int, maxTeams: Int, learningRate: Double, l2: Double) {
         rows = 1 << bits
         self.maxClasses = maxClasses; self.maxTeams = maxTeams
-        teamOffset = (maxClasses + 7) / 8 * 8
-        fpOffset = teamOffset + (maxTeams + 7) / 8 * 8
-        prioOffset = fpOffset + 1
-        stride = fpOffset + 8
+        let cb = (maxClasses + 7) / 8, tb = (maxTeams + 7) / 8
+        stride = 8 * (1 + cb + tb)
+        classBlock = .allocate(capacity: cb)
+        teamBlock = .allocate(capacity: tb)
+        // Block order: fp/priority, class 0, team 0, team 1, other classes, other teams.
+        var next = 8
+        classBlock[0] = next; next += 8
+        for b in 0..<min(tb, 2) { teamBlock[b] = next; next += 8 }
+        for b in 1..<max(cb, 1) { classBlock[b] = next; next += 8 }
+        for b in 2..<max(tb, 2) { teamBlock[b] = next; next += 8 }
         w = UnsafeMutableRawPointer.allocate(byteCount: rows * stride * 4, alignment: 64)
             .bindMemory(to: Float.self, capacity: rows * stride)
         w.initialize(repeating: 0, count: rows * stride)
@@ -38,18 +55,20 @@ public final class HashedLinearModel: @unchecked Sendable {
         self.learningRate = Float(learningRate); self.l2 = Float(l2)
     }
 
-    deinit { w.deallocate(); acc.deallocate(); grads.deallocate(); blocks.deallocate() }
+    deinit {
+        w.deallocate(); acc.deallocate(); grads.deallocate(); blocks.deallocate()
+        classBlock.deallocate(); teamBlock.deallocate()
+    }
 
-    /// Adds `x · W[:, offset ..< offset+n]` into `out[0..<n]` (out is zeroed first).
+    /// Lists the byte offsets of the blocks holding the fp/priority block, the first `nC`
+    /// classes and the first `nT` teams, in that order, into `blocks`; returns their number.
     @inline(__always)
-    public func scores(_ x: FeatureBuffer, offset: Int, n: Int, into out: UnsafeMutablePointer<Float>) {
-        for j in 0..<n { out[j] = 0 }
-        guard n > 0 else { return }
-        for f in 0..<x.count {
-            let v = x.value[f]
-            let r = w + (Int(x.index[f]) * stride + offset)
-            for j in 0..<n { out[j] += r[j] * v }
-        }
+    func activeBlocks(nC: Int, nT: Int) -> Int {
+        var nb = 1
+        blocks[0] = 0
+        for b in 0..<((nC + 7) / 8) { blocks[nb] = classBlock[b] * 4; nb += 1 }
+        for b in 0..<((nT + 7) / 8) { blocks[nb] = teamBlock[b] * 4; nb += 1 }
+        return nb
     }
 
     /// Every head's raw scores in one pass over the features: class logits into `pc[0..<nC]`,
@@ -58,26 +77,40 @@ public final class HashedLinearModel: @unchecked Sendable {
     @inline(__always)
     public func scoresAll(_ x: FeatureBuffer, nC: Int, nT: Int, pc: UnsafeMutablePointer<Float>,
                           pt: UnsafeMutablePointer<Float>, pp: UnsafeMutablePointer<Float>) -> Float {
-        let cb = (nC + 7) / 8, tb = (nT + 7) / 8
-        var nb = 0
-        for b in 0..<cb { blocks[nb] = b * 32; nb += 1 }
-        for b in 0..<tb { blocks[nb] = (teamOffset / 8 + b) * 32; nb += 1 }
-        blocks[nb] = fpOffset * 4; nb += 1
-        for k in 0..<nb { acc[k] = SIMD8(repeating: 0) }
+        let nb = activeBlocks(nC: nC, nT: nT)
         let rowBytes = stride * 4
         let base = UnsafeRawPointer(w)
         let n = x.count
         let idx = x.index, val = x.value
-        for f in 0..<n {
-            let v = SIMD8<Float>(repeating: val[f])
-            let r = base + Int(idx[f]) * rowBytes
-            for k in 0..<nb { acc[k] += r.load(fromByteOffset: blocks[k], as: SIMD8<Float>.self) * v }
+        if nb <= 4 {
+            // The common case (up to 8 classes and 16 teams): four accumulators in registers,
+            // missing blocks read the first block again (same cache line, result unused).
+            for k in nb..<4 { blocks[k] = 0 }
+            let o1 = blocks[1], o2 = blocks[2], o3 = blocks[3]
+            var a0 = SIMD8<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+            for f in 0..<n {
+                let v = SIMD8<Float>(repeating: val[f])
+                let r = base + Int(idx[f]) * rowBytes
+                a0 += r.load(as: SIMD8<Float>.self) * v
+                a1 += r.load(fromByteOffset: o1, as: SIMD8<Float>.self) * v
+                a2 += r.load(fromByteOffset: o2, as: SIMD8<Float>.self) * v
+                a3 += r.load(fromByteOffset: o3, as: SIMD8<Float>.self) * v
+            }
+            acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3
+        } else {
+            for k in 0..<nb { acc[k] = SIMD8(repeating: 0) }
+            for f in 0..<n {
+                let v = SIMD8<Float>(repeating: val[f])
+                let r = base + Int(idx[f]) * rowBytes
+                for k in 0..<nb { acc[k] += r.load(fromByteOffset: blocks[k], as: SIMD8<Float>.self) * v }
+            }
         }
-        for j in 0..<nC { pc[j] = acc[j / 8][j % 8] }
-        for j in 0..<nT { pt[j] = acc[cb + j / 8][j % 8] }
-        let last = acc[nb - 1]
-        pp[0] = last[1]; pp[1] = last[2]; pp[2] = last[3]; pp[3] = last[4]
-        return last[0]
+        let cb = (nC + 7) / 8
+        for j in 0..<nC { pc[j] = acc[1 + j / 8][j % 8] }
+        for j in 0..<nT { pt[j] = acc[1 + cb + j / 8][j % 8] }
+        let first = acc[0]
+        pp[0] = first[1]; pp[1] = first[2]; pp[2] = first[3]; pp[3] = first[4]
+        return first[0]
     }
 
     /// One SGD step of every head at once, given each head's gradient of the log-loss with
@@ -86,25 +119,25 @@ public final class HashedLinearModel: @unchecked Sendable {
     public func stepAll(_ x: FeatureBuffer, gc: UnsafeMutablePointer<Float>?, nC: Int, gt: UnsafeMutablePointer<Float>?, nT: Int,
                         gfp: Float?, gp: UnsafeMutablePointer<Float>?) {
         var nb = 0
+        if gfp != nil || gp != nil {
+            var g = SIMD8<Float>(repeating: 0)
+            g[0] = gfp ?? 0
+            if let gp { g[1] = gp[0]; g[2] = gp[1]; g[3] = gp[2]; g[4] = gp[3] }
+            grads[nb] = g; blocks[nb] = 0; nb += 1
+        }
         if let gc {
             for b in 0..<((nC + 7) / 8) {
                 var g = SIMD8<Float>(repeating: 0)
                 for j in 0..<8 where b * 8 + j < nC { g[j] = gc[b * 8 + j] }
-                grads[nb] = g; blocks[nb] = b * 32; nb += 1
+                grads[nb] = g; blocks[nb] = classBlock[b] * 4; nb += 1
             }
         }
         if let gt {
             for b in 0..<((nT + 7) / 8) {
                 var g = SIMD8<Float>(repeating: 0)
                 for j in 0..<8 where b * 8 + j < nT { g[j] = gt[b * 8 + j] }
-                grads[nb] = g; blocks[nb] = (teamOffset / 8 + b) * 32; nb += 1
+                grads[nb] = g; blocks[nb] = teamBlock[b] * 4; nb += 1
             }
-        }
-        if gfp != nil || gp != nil {
-            var g = SIMD8<Float>(repeating: 0)
-            g[0] = gfp ?? 0
-            if let gp { g[1] = gp[0]; g[2] = gp[1]; g[3] = gp[2]; g[4] = gp[3] }
-            grads[nb] = g; blocks[nb] = fpOffset * 4; nb += 1
         }
         guard nb > 0 else { return }
         let shrink = SIMD8<Float>(repeating: 1 - learningRate * l2)
@@ -122,15 +155,7 @@ public final class HashedLinearModel: @unchecked Sendable {
         }
     }
 
-    /// The false-positive logit.
-    @inline(__always)
-    public func fpLogit(_ x: FeatureBuffer) -> Float {
-        var z: Float = 0
-        for f in 0..<x.count { z += w[Int(x.index[f]) * stride + fpOffset] * x.value[f] }
-        return z
-    }
-
-    /// Softmax of `z[0..<n]` in place; returns the arg max.
+    /// Softmax of `z[0..<n]` in place (eight exponentials per step); returns the arg max.
     @inline(__always)
     @discardableResult
     public static func softmax(_ z: UnsafeMutablePointer<Float>, _ n: Int) -> Int {
@@ -138,35 +163,18 @@ public final class HashedLinearModel: @unchecked Sendable {
         var m = z[0], arg = 0
         for j in 1..<max(n, 1) where z[j] > m { m = z[j]; arg = j }
         var s: Float = 0
-        for j in 0..<n { let e = _expf(z[j] - m); z[j] = e; s += e }
+        var j = 0
+        while j < n {
+            let c = min(8, n - j)
+            var v = SIMD8<Float>(repeating: -100)
+            for l in 0..<c { v[l] = z[j + l] - m }
+            let e = fastExp(v)
+            for l in 0..<c { z[j + l] = e[l]; s += e[l] }
+            j += 8
+        }
         let inv = 1 / s
         for j in 0..<n { z[j] *= inv }
         return arg
-    }
-
-    /// One SGD step of a softmax head: `grad = p - onehot(y)` over `n` columns at `offset`
-    /// (`p` holds the predicted probabilities).
-    @inline(__always)
-    public func stepSoftmax(_ x: FeatureBuffer, offset: Int, n: Int, p: UnsafeMutablePointer<Float>, y: Int) {
-        guard n > 0, y >= 0, y < n else { return }
-        p[y] -= 1
-        let lr = learningRate, shrink = 1 - learningRate * l2
-        for f in 0..<x.count {
-            let g = lr * x.value[f]
-            let r = w + (Int(x.index[f]) * stride + offset)
-            for j in 0..<n { r[j] = r[j] * shrink - g * p[j] }
-        }
-        p[y] += 1
-    }
-
-    /// One SGD step of the false-positive head toward label `y` (0/1) from probability `p`.
-    @inline(__always)
-    public func stepFP(_ x: FeatureBuffer, p: Float, y: Float) {
-        let g0 = learningRate * (p - y), shrink = 1 - learningRate * l2
-        for f in 0..<x.count {
-            let k = Int(x.index[f]) * stride + fpOffset
-            w[k] = w[k] * shrink - g0 * x.value[f]
-        }
     }
 
     /// Adds `delta` to one weight (rule priors).
@@ -215,14 +223,4 @@ public final class HashedLinearModel: @unchecked Sendable {
         }
         w.update(from: fresh, count: rows * stride)
     }
-}
-
-/// A fast exp for softmax (relative error below 2e-5 on [-80, 80]; clamps outside).
-@inline(__always) func _expf(_ x: Float) -> Float {
-    let t = min(max(x, -80), 80) * 1.442_695_04 // log2(e)
-    let i = t.rounded(.down)
-    let f = t - i
-    // 2^f on [0, 1): degree-5 polynomial.
-    let p = 1 + f * (0.693_147_18 + f * (0.240_226_51 + f * (0.055_504_11 + f * (0.009_618_13 + f * 0.001_333_55))))
-    return p * Float(bitPattern: UInt32(Int32(i) + 127) << 23)
 }

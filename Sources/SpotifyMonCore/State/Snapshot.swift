@@ -9,7 +9,7 @@
 /// error, never a crash, and never touches the engine it was meant for.
 public enum Snapshot {
     /// The current snapshot format version.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
     static let magic: [UInt8] = Array("SMONSNAP".utf8)
     static let headerSize = 8 + 4 + 4 + 8
 
