@@ -64,6 +64,29 @@ def score_ours(alerts, outputs):
     real_inc = {a["incident_id"] for a, _ in firing if a.get("incident_real", not a["label_false_positive"])}
     covered = {a["incident_id"] for (a, _), s in zip(firing, surfaced) if s}
     real_surfaced = sum(1 for (a, _), s in zip(firing, surfaced) if s and a["incident_id"] in real_inc)
+    # Why real incidents were left without a surfaced alert: every alert rated a false positive;
+    # every alert folded as a repeat of a fingerprint its group had already seen after paging
+    # (the same rule on the same service while already firing: what deduplication folds); or
+    # new fingerprints suppressed as duplicates in a group that had already paged.
+    missed_rated_fp = missed_repeats = missed_other = 0
+    seen = {}
+    repeat = []
+    for a, o in firing:
+        g = o["group_id"]
+        fps = seen.setdefault(g, set())
+        repeat.append(a["fingerprint"] in fps)
+        fps.add(a["fingerprint"])
+    by_inc = {}
+    for (a, o), r in zip(firing, repeat):
+        by_inc.setdefault(a["incident_id"], []).append((o, r))
+    for i in real_inc - covered:
+        rows = by_inc[i]
+        if all(o["suppression_reason"] == "likely_false_positive" or o["false_positive_probability"] >= 0.5 for o, _ in rows):
+            missed_rated_fp += 1
+        elif all(r for _, r in rows):
+            missed_repeats += 1
+        else:
+            missed_other += 1
     prec, rec, pf1 = pair_f1(inc, grp)
     n = len(firing)
     return {
@@ -84,6 +107,9 @@ def score_ours(alerts, outputs):
         "surfaced_per_real_incident": sum(surfaced) / max(len(real_inc), 1),
         "real_alerts_surfaced_per_real_incident": real_surfaced / max(len(real_inc), 1),
         "real_incidents_without_surfaced_alert": len(real_inc - covered),
+        "missed_all_rated_false_positive": missed_rated_fp,
+        "missed_all_repeats_of_group_fingerprints": missed_repeats,
+        "missed_other": missed_other,
     }
 
 
@@ -203,7 +229,8 @@ def main():
 
     print("\nmean over seeds:")
     keys = ["class_macro_f1", "team_accuracy", "team_macro_f1", "fp_roc_auc", "priority_accuracy", "grouping_ari",
-            "grouping_pair_f1", "suppressed_share", "surfaced_per_real_incident", "real_incidents_without_surfaced_alert"]
+            "grouping_pair_f1", "suppressed_share", "surfaced_per_real_incident", "real_incidents_without_surfaced_alert",
+            "missed_all_rated_false_positive", "missed_all_repeats_of_group_fingerprints", "missed_other"]
     for k in keys:
         print(f"  {k}: {mean(k):.4f}")
     if not args.no_river:
@@ -244,6 +271,9 @@ def markdown(rows, args):
     out.append(f"| surfaced alerts per real incident | {m('surfaced_per_real_incident'):.2f} |")
     out.append(f"| real incidents left without a surfaced alert | {m('real_incidents_without_surfaced_alert'):.1f} of "
                f"{m('real_incidents'):.0f} ({100*m('real_incidents_without_surfaced_alert')/m('real_incidents'):.2f}%) |")
+    out.append(f"| — every alert rated a false positive | {m('missed_all_rated_false_positive'):.1f} |")
+    out.append(f"| — every alert a repeat of a fingerprint already in its paged group | {m('missed_all_repeats_of_group_fingerprints'):.1f} |")
+    out.append(f"| — new fingerprints folded into a group that had already paged | {m('missed_other'):.1f} |")
     out.append(f"| priority accuracy (P1–P4) | {m('priority_accuracy'):.3f} |")
     return "\n".join(out) + "\n"
 

@@ -44,7 +44,7 @@ public enum AlertConfigKeys {
                   "False-positive probability above which an alert is suppressed (unless it is an incident's only real alert)."),
         ConfigKey("classifier.real_threshold", .double(0...1), default: "0.5",
                   "False-positive probability below which an alert is rated real."),
-        ConfigKey("classifier.new_root_confidence", .double(0...1), default: "0.95",
+        ConfigKey("classifier.new_root_confidence", .double(0...1), default: "0.8",
                   "An alert rated real is surfaced, though its group already surfaced a real alert, when its service is new to the group's surfaced real alerts and its text alone names a class with more than this confidence (1 disables)."),
         ConfigKey("classifier.group_window_s", .int(1...86_400), default: "600",
                   "A group stays open while its last alert is at most this many seconds old."),
