@@ -85,18 +85,30 @@ public final class HashedLinearModel: @unchecked Sendable {
         if nb <= 4 {
             // The common case (up to 8 classes and 16 teams): four accumulators in registers,
             // missing blocks read the first block again (same cache line, result unused).
+            // Features of one block share their value, so rows are summed over each run of
+            // equal values and the sum is scaled once per run.
             for k in nb..<4 { blocks[k] = 0 }
             let o1 = blocks[1], o2 = blocks[2], o3 = blocks[3]
-            var a0 = SIMD8<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+            let zero = SIMD8<Float>(repeating: 0)
+            var a0 = zero, a1 = zero, a2 = zero, a3 = zero
+            var r0 = zero, r1 = zero, r2 = zero, r3 = zero
+            var run = n > 0 ? val[0] : 0
             for f in 0..<n {
-                let v = SIMD8<Float>(repeating: val[f])
+                let v = val[f]
+                if v != run {
+                    let s = SIMD8<Float>(repeating: run)
+                    a0 += r0 * s; a1 += r1 * s; a2 += r2 * s; a3 += r3 * s
+                    r0 = zero; r1 = zero; r2 = zero; r3 = zero
+                    run = v
+                }
                 let r = base + Int(idx[f]) * rowBytes
-                a0 += r.load(as: SIMD8<Float>.self) * v
-                a1 += r.load(fromByteOffset: o1, as: SIMD8<Float>.self) * v
-                a2 += r.load(fromByteOffset: o2, as: SIMD8<Float>.self) * v
-                a3 += r.load(fromByteOffset: o3, as: SIMD8<Float>.self) * v
+                r0 += r.load(as: SIMD8<Float>.self)
+                r1 += r.load(fromByteOffset: o1, as: SIMD8<Float>.self)
+                r2 += r.load(fromByteOffset: o2, as: SIMD8<Float>.self)
+                r3 += r.load(fromByteOffset: o3, as: SIMD8<Float>.self)
             }
-            acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3
+            let s = SIMD8<Float>(repeating: run)
+            acc[0] = a0 + r0 * s; acc[1] = a1 + r1 * s; acc[2] = a2 + r2 * s; acc[3] = a3 + r3 * s
         } else {
             for k in 0..<nb { acc[k] = SIMD8(repeating: 0) }
             for f in 0..<n {
