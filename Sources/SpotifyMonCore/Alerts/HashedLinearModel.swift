@@ -78,7 +78,7 @@ public final class HashedLinearModel: @unchecked Sendable {
     public func scoresAll(_ x: FeatureBuffer, nC: Int, nT: Int, pc: UnsafeMutablePointer<Float>,
                           pt: UnsafeMutablePointer<Float>, pp: UnsafeMutablePointer<Float>) -> Float {
         let nb = activeBlocks(nC: nC, nT: nT)
-        let rowBytes = stride * 4
+        let rowBytes = stride &* 4
         let base = UnsafeRawPointer(w)
         let n = x.count
         let idx = x.index, val = x.value
@@ -101,7 +101,7 @@ public final class HashedLinearModel: @unchecked Sendable {
                     r0 = zero; r1 = zero; r2 = zero; r3 = zero
                     run = v
                 }
-                let r = base + Int(idx[f]) * rowBytes
+                let r = base + Int(idx[f]) &* rowBytes
                 r0 += r.load(as: SIMD8<Float>.self)
                 r1 += r.load(fromByteOffset: o1, as: SIMD8<Float>.self)
                 r2 += r.load(fromByteOffset: o2, as: SIMD8<Float>.self)
@@ -113,7 +113,7 @@ public final class HashedLinearModel: @unchecked Sendable {
             for k in 0..<nb { acc[k] = SIMD8(repeating: 0) }
             for f in 0..<n {
                 let v = SIMD8<Float>(repeating: val[f])
-                let r = base + Int(idx[f]) * rowBytes
+                let r = base + Int(idx[f]) &* rowBytes
                 for k in 0..<nb { acc[k] += r.load(fromByteOffset: blocks[k], as: SIMD8<Float>.self) * v }
             }
         }
@@ -153,12 +153,12 @@ public final class HashedLinearModel: @unchecked Sendable {
         }
         guard nb > 0 else { return }
         let shrink = SIMD8<Float>(repeating: 1 - learningRate * l2)
-        let rowBytes = stride * 4
+        let rowBytes = stride &* 4
         let base = UnsafeMutableRawPointer(w)
         let lr = learningRate
         for f in 0..<x.count {
             let g = SIMD8<Float>(repeating: lr * x.value[f])
-            let r = base + Int(x.index[f]) * rowBytes
+            let r = base + Int(x.index[f]) &* rowBytes
             for k in 0..<nb {
                 let o = blocks[k]
                 let cur = r.load(fromByteOffset: o, as: SIMD8<Float>.self)
