@@ -378,12 +378,13 @@ public struct AlertFeaturizer: Sendable {
         x.beginBlock()
         let c = s.count == 0 ? 0 : min(12, 1 + Int(32 - s.count.leadingZeroBitCount))
         x.add(FeatureHash.bucket(.fpCount, c), 1, name: "history:fired-log2=\(c)")
-        let since = s.sinceSeconds < 0 ? -1 : min(24, Int(_log(Double(s.sinceSeconds) + 1) / _log(2)))
+        // floor(log2(seconds + 1)): the binary exponent, no logarithm needed.
+        let since = s.sinceSeconds < 0 ? -1 : min(24, Int((Double(s.sinceSeconds) + 1).exponent))
         x.add(FeatureHash.bucket(.fpSince, since), 1, name: "history:since-last-log2s=\(since)")
         let fl = min(4, Int(s.flaps.rounded(.down)))
         x.add(FeatureHash.bucket(.fpFlap, fl), 1, name: "history:flaps=\(fl)")
         if s.flaps > 0 { x.add(FeatureHash.bucket(.fpFlap, 100), min(s.flaps, 8) / 4, name: "history:flap-level") }
-        let ar = s.autoResolveSeconds < 0 ? -1 : min(20, Int(_log(Double(s.autoResolveSeconds) + 1) / _log(2)))
+        let ar = s.autoResolveSeconds < 0 ? -1 : min(20, Int((Double(s.autoResolveSeconds) + 1).exponent))
         x.add(FeatureHash.bucket(.fpAutoResolve, ar), 1, name: "history:auto-resolve-log2s=\(ar)")
         if s.fpFeedback > 0 {
             let conf = min(s.fpFeedback, 5) / 5
