@@ -321,6 +321,22 @@ struct AlertClassifierTests {
         #expect(throws: SMONError.self) { try snap.withUnsafeBytes { try other.restore($0) } }
     }
 
+    @Test func snapshotsKeepTheAnnouncedWindows() throws {
+        let t = AlertFixtures.t0
+        let a = try AlertFixtures.classifier()
+        a.addMaintenance(service: "db", startMs: t, endMs: t + 3_600_000)
+        a.context.addDeployment(.init(service: "web", startMs: t, endMs: t + 3_600_000)); a.deploymentsChanged()
+        let b = try AlertFixtures.classifier()
+        try a.snapshot().withUnsafeBytes { try b.restore($0) }
+        #expect(b.context.allDeployments == a.context.allDeployments)
+        for c in [a, b] {
+            let inMaintenance = c.classify(AlertFixtures.alert("Replica lag", service: "db", t: t + 60_000))
+            let inDeployment = c.classify(AlertFixtures.alert("Pod restarted", service: "web", t: t + 60_000))
+            #expect(inMaintenance.maintenance && inDeployment.deployment)
+        }
+        #expect(a.snapshot() == b.snapshot())
+    }
+
     @Test func escalationFollowsPriorityAndLearnedResponse() throws {
         let c = try AlertFixtures.classifier()
         let r = c.classify(AlertFixtures.alert("payment checkout failures", service: "payments", metric: "payment_errors",
@@ -417,11 +433,45 @@ struct AlertHashingTests {
         }
     }
 
+    @Test func wordsFoundByBitScansMatchAByteByByteSplit() {
+        var rng = Xoshiro256(seed: 13)
+        let pieces = ["Disk", "FULL", "on", "ip-10-0-1-2", "204ms", "42", "007", " ", "  ", ",", ":", "é", "\u{7F}", "x", "_", "Ünïcode"]
+        let f = AlertFeaturizer(ngram: 3, maxTextBytes: 512)
+        let x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: 20, textBytes: 512)
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let bytes = Array(text.utf8.prefix(512))
+            // The plain definition: split at non-word bytes, numbers bucketed, bigrams of consecutive words.
+            var want: [Int32] = [], prev: UInt64 = 0, words = 0, i = 0
+            while i < bytes.count && words < AlertFeaturizer.maxWords {
+                guard FeatureHash.isWordByte(bytes[i]) else { i += 1; continue }
+                var j = i
+                while j < bytes.count && FeatureHash.isWordByte(bytes[j]) { j += 1 }
+                let w = Array(bytes[i..<j])
+                words += 1
+                if w.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { want.append(x.row(FeatureHash.bucket(.word, -1))) } else {
+                    let h = w.withUnsafeBytes { FeatureHash.bytes(.word, $0) }
+                    want.append(x.row(h))
+                    if prev != 0 { want.append(x.row(FeatureHash.mix(prev &* 31 ^ h ^ FeatureHash.start(.bigram)))) }
+                    prev = h
+                }
+                i = j
+            }
+            if words == 0 { want.append(x.row(FeatureHash.bucket(.word, -2))) }
+            var r = AlertRecord(); r.message = text
+            x.reset()
+            r.withView { _ = f.text($0, into: x) }
+            #expect(Array(UnsafeBufferPointer(start: x.index, count: want.count)) == want, "\(text)")
+            #expect(x.count - want.count == (bytes.count >= 3 ? min(bytes.count - 2, AlertFeaturizer.maxNgrams) : 0), "\(text)")
+        }
+    }
+
     @Test func hugeMessagesCostTheSameFeatures() {
         let f = AlertFeaturizer(ngram: 3, maxTextBytes: 512)
-        let x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: 12)
+        let x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: 12, textBytes: 512)
         var r = AlertRecord(); r.message = String(repeating: "word ", count: 300_000)
         r.withView { _ = f.text($0, into: x) }
+        #expect(x.count == AlertFeaturizer.maxWords * 2 - 1 + AlertFeaturizer.maxNgrams)
         #expect(x.count <= AlertFeaturizer.maxWords * 2 + AlertFeaturizer.maxNgrams + 2)
     }
 }

@@ -67,9 +67,11 @@ struct AnomalyTests {
         let a = try d.series("m{k=\"1\"}"), b = try d.series("m{k=\"2\"}")
         let xs = AnomalyStreams.wave(400, seed: 7)
         for (i, x) in xs.enumerated() { _ = try d.observe(id: i % 2 == 0 ? a : b, tsMs: Int64(i) * 1000, value: x) }
+        d.context.addDeployment(.init(service: "*", startMs: 600_000, endMs: 620_000))
         let snap = d.snapshot()
         let e = try AnomalyDetector(["detector.members": members, "detector.warmup": "20"])
         try snap.withUnsafeBytes { try e.restore($0) }
+        #expect(e.context.allDeployments == d.context.allDeployments)
         let more = AnomalyStreams.wave(200, seed: 8)
         for (i, x) in more.enumerated() {
             let id = i % 3 == 0 ? a : b

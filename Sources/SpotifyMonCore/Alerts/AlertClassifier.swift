@@ -66,7 +66,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         featurizer = AlertFeaturizer(ngram: config.int("classifier.char_ngrams"), maxTextBytes: config.int("classifier.max_text_bytes"))
         model = HashedLinearModel(bits: bits, maxClasses: maxC, maxTeams: maxT,
                                   learningRate: config.double("classifier.learning_rate"), l2: config.double("classifier.l2"))
-        x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: bits)
+        x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: bits, textBytes: config.int("classifier.max_text_bytes"))
         scratchCount = maxC + maxT + 8
         scratch = .allocate(capacity: scratchCount * 6)
         scratch.initialize(repeating: 0, count: scratchCount * 6)

@@ -2,11 +2,12 @@
 extension AlertClassifier {
     // MARK: - Snapshot
 
-    /// The whole state (models, names, histories, groups, response patterns, counters).
+    /// The whole state (models, names, histories, groups, response patterns, counters, and
+    /// the deployment and maintenance windows announced at run time).
     public func snapshot() -> [UInt8] {
         lock.withLock {
             var w = SnapshotWriter()
-            w.write(UInt32(2)) // classifier payload version
+            w.write(UInt32(3)) // classifier payload version
             classes.encode(to: &w)
             teams.encode(to: &w)
             model.encode(to: &w)
@@ -18,6 +19,10 @@ extension AlertClassifier {
             for v in [classified, learned, groupsOpened, feedbackClass, feedbackTeam, feedbackFP, feedbackPriority] { w.write(v) }
             w.write(lastTimeMs)
             w.write(surfacedNewRoot) // since version 2
+            // Since version 3: the announced windows (deployments, maintenance).
+            w.write(context.allDeployments)
+            w.write(UInt64(maintenance.count))
+            for m in maintenance { w.write(m.service); w.write(m.start); w.write(m.end) }
             return Snapshot.seal(w, engine: .classifier)
         }
     }
@@ -26,7 +31,7 @@ extension AlertClassifier {
     public func restore(_ bytes: UnsafeRawBufferPointer) throws {
         var r = try Snapshot.open(bytes, engine: .classifier)
         let version: UInt32 = try r.read()
-        guard version == 1 || version == 2 else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
+        guard (1...3).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
         var c = LabelTable(capacity: classes.capacity), t = LabelTable(capacity: teams.capacity)
         try c.decode(from: &r)
         try t.decode(from: &r)
@@ -48,6 +53,17 @@ extension AlertClassifier {
         for _ in 0..<7 { counters.append(try r.read()) }
         let last: Int64 = try r.read()
         let newRoots: UInt64 = version >= 2 ? try r.read() : 0
+        var windows: (deployments: [BusinessContext.Deployment], maintenance: [(service: UInt64, start: Int64, end: Int64)])?
+        if version >= 3 {
+            let d: [BusinessContext.Deployment] = try r.read()
+            var m: [(service: UInt64, start: Int64, end: Int64)] = []
+            for _ in 0..<(try r.readCount(minSize: 24)) { m.append((try r.read(), try r.read(), try r.read())) }
+            let inRange = { (t: Int64) in abs(t) <= Self.maxTimestampMs }
+            guard d.allSatisfy({ inRange($0.startMs) && inRange($0.endMs) }), m.allSatisfy({ inRange($0.start) && inRange($0.end) }) else {
+                throw SMONError.corrupt("snapshot window time out of range")
+            }
+            windows = (d, m)
+        }
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
         guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
@@ -59,6 +75,7 @@ extension AlertClassifier {
             feedbackTeam = counters[4]; feedbackFP = counters[5]; feedbackPriority = counters[6]
             lastTimeMs = last
             surfacedNewRoot = newRoots
+            if let windows { context.setDeployments(windows.deployments); maintenance = windows.maintenance }
             deployCacheStamp = .min
         }
     }

@@ -246,57 +246,45 @@ public struct AlertFeaturizer: Sendable {
 
     /// The message's words (hashed), word bigrams and character n-grams; returns a 64-bit
     /// sketch of the words (one bit per word hash, digits-only words skipped) for grouping.
+    /// Reads at most `x.textCapacity` bytes (the classifier sizes it to `maxTextBytes`).
     public func text(_ a: AlertView, into x: FeatureBuffer) -> UInt64 {
         let msg = UnsafeRawBufferPointer(rebasing: a.message.prefix(maxTextBytes))
+        let n = TextScan.prepare(msg, x)
+        let t = x.text
         var sketch: UInt64 = 0
-        // Words and bigrams.
+        // Words (runs of word bytes) and bigrams.
         x.beginBlock()
-        var inWord = false, allDigits = true
+        let wordSeed = FeatureHash.start(.word), bigramSeed = FeatureHash.start(.bigram)
         var prev: UInt64 = 0
-        var words = 0
-        var wordStart = 0
-        let n = msg.count
-        var i = 0
-        while i <= n {
-            let b: UInt8 = i < n ? msg[i] : 0x20
-            if FeatureHash.isWordByte(b) {
-                if !inWord { inWord = true; allDigits = true; wordStart = i }
-                if b < 0x30 || b > 0x39 { allDigits = false }
-            } else if inWord {
-                inWord = false
-                if words < Self.maxWords {
-                    if allDigits {
-                        x.add(FeatureHash.bucket(.word, -1), 1, name: "word:<number>")
-                    } else {
-                        let h = FeatureHash.bytes(.word, msg.baseAddress! + wordStart, count: i - wordStart, readable: n - wordStart)
-                        x.add(h, 1, name: "word:" + Bytes.string(UnsafeRawBufferPointer(rebasing: msg[wordStart..<i])))
-                        sketch |= 1 << (FeatureHash.mix(h) & 63)
-                        if prev != 0 {
-                            x.add(FeatureHash.mix(prev &* 31 ^ h ^ FeatureHash.start(.bigram)), 1, name: "bigram")
-                        }
-                        prev = h
-                    }
-                    words += 1
-                }
+        var words = 0, pos = 0
+        while words < Self.maxWords, let (s, e) = TextScan.nextRun(x.wordBits, from: pos, end: n) {
+            pos = e
+            words += 1
+            if TextScan.allSet(x.digitBits, s, e) {
+                x.add(FeatureHash.bucket(.word, -1), 1, name: "word:<number>")
+                continue
             }
-            i += 1
+            // The copy is lower-cased already: the same hash as `FeatureHash.bytes(.word, ...)` of the original.
+            let h = WordHash.hash(t + s, count: e - s, readable: n + 8 - s, seed: wordSeed, lowercased: false)
+            x.add(h, 1, name: "word:" + Bytes.string(UnsafeRawBufferPointer(rebasing: msg[s..<e])))
+            sketch |= 1 << (FeatureHash.mix(h) & 63)
+            if prev != 0 { x.add(FeatureHash.mix(prev &* 31 ^ h ^ bigramSeed), 1, name: "bigram") }
+            prev = h
         }
         if words == 0 { x.add(FeatureHash.bucket(.word, -2), 1, name: "word:<empty message>") }
         x.endBlock(weight: 1.4)
-        // Character n-grams over lower-cased bytes (a rolling window of up to 8 bytes), written
-        // straight into the buffer with the block's normalised value.
-        if ngram > 0, msg.count >= ngram {
+        // Character n-grams of the lower-cased copy (one masked load each), written straight
+        // into the buffer with the block's normalised value.
+        if ngram > 0, n >= ngram {
             let g = ngram
-            let m = min(msg.count - g + 1, Self.maxNgrams, x.room)
+            let m = min(n - g + 1, Self.maxNgrams, x.room)
             let mask: UInt64 = g >= 8 ? ~0 : (1 << UInt64(8 * g)) - 1
             let seed = FeatureHash.start(.ngram)
-            var window: UInt64 = 0
-            for k in 0..<(g - 1) { window = window << 8 | UInt64(FeatureHash.lower(msg[k])) }
             let idx = x.index + x.count, val = x.value + x.count
             let v: Float = m > 0 ? 0.8 / Float(m).squareRoot() : 0
             for s in 0..<m {
-                window = (window << 8 | UInt64(FeatureHash.lower(msg[s + g - 1]))) & mask
-                idx[s] = x.multiplicativeRow((seed ^ window) &* 0x9E37_79B9_7F4A_7C15)
+                let w = UInt64(littleEndian: t.loadUnaligned(fromByteOffset: s, as: UInt64.self)) & mask
+                idx[s] = x.multiplicativeRow((seed ^ w) &* 0x9E37_79B9_7F4A_7C15)
                 val[s] = v
             }
             x.commit(m)

@@ -77,17 +77,35 @@ public final class FeatureBuffer {
         didSet { state[2] = names == nil ? 0 : 1 }
     }
 
-    /// A buffer for up to `capacity` features over 2^bits rows.
-    public init(capacity: Int, bits: Int) {
+    /// Working memory for a message: its first `textCapacity` bytes lower-cased (zero-padded
+    /// by 16 bytes), and one bit per byte for word bytes and for digits (see `TextScan`).
+    public let text: UnsafeMutableRawPointer
+    /// Bit sets over the bytes of `text`: word bytes, digits.
+    public let wordBits: UnsafeMutablePointer<UInt64>, digitBits: UnsafeMutablePointer<UInt64>
+    /// Message bytes the working memory holds.
+    public let textCapacity: Int
+
+    /// A buffer for up to `capacity` features over 2^bits rows, with working memory for the
+    /// first `textBytes` bytes of a message.
+    public init(capacity: Int, bits: Int, textBytes: Int = 0) {
         self.capacity = capacity
         shift = UInt64(64 - bits)
         index = .allocate(capacity: capacity)
         value = .allocate(capacity: capacity)
         state = .allocate(capacity: 3)
         state.initialize(repeating: 0, count: 3)
+        textCapacity = max(0, textBytes)
+        text = .allocate(byteCount: textCapacity + 16, alignment: 16)
+        text.initializeMemory(as: UInt8.self, repeating: 0, count: textCapacity + 16)
+        let words = textCapacity / 64 + 2
+        wordBits = .allocate(capacity: words); wordBits.initialize(repeating: 0, count: words)
+        digitBits = .allocate(capacity: words); digitBits.initialize(repeating: 0, count: words)
     }
 
-    deinit { index.deallocate(); value.deallocate(); state.deallocate() }
+    deinit {
+        index.deallocate(); value.deallocate(); state.deallocate()
+        text.deallocate(); wordBits.deallocate(); digitBits.deallocate()
+    }
 
     /// Empties the buffer.
     @inline(__always)

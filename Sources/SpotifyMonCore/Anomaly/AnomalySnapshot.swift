@@ -1,5 +1,6 @@
 /// Snapshot and restore of a detector: series keys, every series' state (copied as plain
-/// words: the state is a fixed-size value), the shared models and the telemetry-free rest.
+/// words: the state is a fixed-size value), the shared models, the deployment windows
+/// announced at run time and the telemetry-free rest.
 extension AnomalyDetector {
     static let stateWords = (MemoryLayout<AnomalySeriesState>.stride + 7) / 8
 
@@ -28,6 +29,8 @@ extension AnomalyDetector {
             w.write(gru != nil)
             gru?.encode(to: &w)
         }
+        // The deployment windows announced at run time (snapshot format 2).
+        w.write(context.allDeployments)
         return Snapshot.seal(w, engine: Self.snapshotEngine)
     }
 
@@ -68,6 +71,7 @@ extension AnomalyDetector {
             guard newGRU != nil else { throw SMONError.corrupt("snapshot has a GRU, this detector's config has none") }
             try newGRU!.decode(from: &r)
         }
+        let deployments: [BusinessContext.Deployment] = try r.read()
         try r.finish()
         // Commit.
         registry.replace(with: keys)
@@ -78,6 +82,7 @@ extension AnomalyDetector {
             seriesCount = keys.count
         }
         sharedLock.withLock { forest = newForest; gru = newGRU }
+        context.setDeployments(deployments)
         var cw = SnapshotWriter()
         restoredCorrelation.encode(to: &cw)
         var cr = SnapshotReader(cw.bytes)

@@ -21,13 +21,22 @@ public final class BusinessContext: @unchecked Sendable {
     private var deployments: [Deployment] = []
 
     /// A deployment window of a service (`"*"`: every service).
-    public struct Deployment: Sendable, Equatable {
+    public struct Deployment: Sendable, Equatable, SnapshotCodable {
         /// The service deployed, or `*`.
         public var service: String
         /// Start, ms since the epoch.
         public var startMs: Int64
         /// End, ms since the epoch.
         public var endMs: Int64
+
+        /// Appends the window.
+        public func encode(to w: inout SnapshotWriter) { w.write(service); w.write(startMs); w.write(endMs) }
+
+        /// Reads a window written by `encode`.
+        public init(from r: inout SnapshotReader) throws {
+            service = try r.read(); startMs = try r.read(); endMs = try r.read()
+        }
+
         /// A window.
         public init(service: String, startMs: Int64, endMs: Int64) {
             self.service = service; self.startMs = startMs; self.endMs = endMs
@@ -133,6 +142,9 @@ public final class BusinessContext: @unchecked Sendable {
 
     /// The deployment windows known now.
     public var allDeployments: [Deployment] { lock.withLock { deployments } }
+
+    /// Replaces the deployment windows (a restored snapshot's).
+    public func setDeployments(_ d: [Deployment]) { lock.withLock { deployments = d } }
 
     /// Whether `service` (nil: any) is inside a deployment window at `tsMs`.
     public func inDeployment(service: String?, at tsMs: Int64) -> Bool {
