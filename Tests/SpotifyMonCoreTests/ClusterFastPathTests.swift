@@ -73,6 +73,50 @@ struct ClusterFastPathTests {
         #expect(abs(r.inertia - fast.sumSq.reduce(0, +)) < 1e-8 * r.inertia)
     }
 
+    @Test func vectorSquareRootsEqualScalar() {
+        var rng = Xoshiro256(seed: 12)
+        var xs: [Double] = [0, -0.0, 1e-310, 1, 2, 1e300, .infinity]
+        for _ in 0..<201 { xs.append(rng.nextUnit() * 1e6) }
+        var v = xs
+        v.withUnsafeMutableBufferPointer { VectorSqrt.inPlace($0.baseAddress!, $0.count) }
+        for (a, b) in zip(xs, v) { #expect(a.squareRoot() == b, "x = \(a)") }
+        let four = VectorSqrt.roots(SIMD4<Double>(4, 9, 0.25, 2))
+        #expect(four == SIMD4<Double>(2, 3, 0.5, 2.0.squareRoot()))
+        v = [-1, 4, 4, 4]
+        v.withUnsafeMutableBufferPointer { VectorSqrt.inPlace($0.baseAddress!, $0.count) }
+        #expect(v[0].isNaN && v[1] == 2)
+    }
+
+    @Test func sortedSampleIsDistinctAscendingAndSeeded() {
+        var a = Xoshiro256(seed: 3), b = Xoshiro256(seed: 3)
+        let s = a.sortedSample(from: 1000, count: 300)
+        #expect(s == b.sortedSample(from: 1000, count: 300))
+        #expect(s.count == 300 && Set(s).count == 300 && s == s.sorted() && s.allSatisfy { (0..<1000).contains($0) })
+        #expect(a.sortedSample(from: 10, count: 50) == Array(0..<10))
+    }
+
+    /// Runs scored from the scatter (no pass over the points) rank as the exact inertia does,
+    /// and the winner's exact distances are filled in.
+    @Test func scatterInertiaEqualsExact() {
+        let (x, _) = clusterBlobs(n: 3000, d: 5, k: 4, seed: 6)
+        x.withPoints(n: 3000, d: 5) { xp in
+            let (mv, mean) = KMeans.meanVariance(xp)
+            let scatter = KMeans.Scatter(mean: mean, total: mv * Double(3000 * 5))
+            var rng = Xoshiro256(seed: 2)
+            for _ in 0..<4 {
+                let seeds = KMeans.plusPlus(xp, k: 4, rng: &rng)
+                let fast = KMeans.hamerly(xp, initial: seeds, k: 4, maxIter: 300, tolAbs: 0, scatter: scatter)
+                let slow = KMeans.hamerly(xp, initial: seeds, k: 4, maxIter: 300, tolAbs: 0)
+                #expect(fast.labels == slow.labels)
+                #expect(abs(fast.inertia - slow.inertia) < 1e-9 * slow.inertia)
+                var filled = fast
+                if filled.squaredDistances.isEmpty { KMeans.exactDistances(xp, &filled) }
+                #expect(filled.squaredDistances.count == 3000)
+                #expect(abs(filled.inertia - slow.inertia) < 1e-9 * slow.inertia)
+            }
+        }
+    }
+
     @Test func plusPlusSeedsAreDistinctDataPoints() {
         let (x, _) = clusterBlobs(n: 12_000, d: 3, k: 6, seed: 4)
         var a = Xoshiro256(seed: 7), b = Xoshiro256(seed: 7)

@@ -220,24 +220,8 @@ public enum ClusterFitter {
 
     /// A uniform sample of `size` points without replacement (seeded; sorted by index).
     static func silhouetteSample(_ z: PointMatrix, labels: [Int32], size: Int, rng: inout Xoshiro256) -> ([Double], [Int32]) {
-        let n = z.n, want = Swift.min(size, n)
-        var idx: [Int]
-        if want == n { idx = Array(0..<n) } else {
-            // Draw with replacement, drop repeats, top up; a bitmap of n bits remembers the
-            // draws and lists them in index order.
-            var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
-            var got = 0
-            while got < want {
-                let j = rng.nextInt(below: n), mask = UInt64(1) << UInt64(j & 63)
-                if bits[j >> 6] & mask == 0 { bits[j >> 6] |= mask; got += 1 }
-            }
-            idx = []
-            idx.reserveCapacity(want)
-            for w in 0..<bits.count {
-                var b = bits[w]
-                while b != 0 { idx.append(w * 64 + b.trailingZeroBitCount); b &= b - 1 }
-            }
-        }
+        let want = Swift.min(size, z.n)
+        let idx = rng.sortedSample(from: z.n, count: want)
         var pts: [Double] = [], lab: [Int32] = []
         pts.reserveCapacity(want * z.d); lab.reserveCapacity(want)
         for i in idx { pts.append(contentsOf: UnsafeBufferPointer(start: z.row(i), count: z.d)); lab.append(labels[i]) }

@@ -1,7 +1,8 @@
 /// Distances between points stored as contiguous `Double` runs. Inner loops use raw buffers.
 public enum Distance {
-    /// Squared Euclidean distance between `a[0..<d]` and `b[0..<d]`.
-    @inlinable
+    /// Squared Euclidean distance between `a[0..<d]` and `b[0..<d]` (always inlined: it is
+    /// the inner step of every nearest-centre loop, and a call costs as much as d = 8 work).
+    @inlinable @inline(__always)
     public static func squaredEuclidean(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
         // Four lanes per step (two SSE registers), then the tail.
         var acc = SIMD4<Double>()
