@@ -73,6 +73,28 @@ struct ClusterFastPathTests {
         #expect(abs(r.inertia - fast.sumSq.reduce(0, +)) < 1e-8 * r.inertia)
     }
 
+    /// The tree's quickselect leaves the `mid`-th value in place with nothing larger before it
+    /// and nothing smaller after it, on distinct values, heavy ties and a constant column.
+    @Test func kdTreeSelectPartitionsAtTheMedian() {
+        var rng = Xoshiro256(seed: 4)
+        for (n, levels) in [(1, 0), (2, 0), (3, 2), (257, 0), (1000, 3), (1000, 1)] {
+            let d = 2
+            let x = (0..<(n * d)).map { _ in levels == 0 ? rng.nextUnit() : Double(rng.nextInt(below: levels)) }
+            for (lo, hi) in [(0, n), (n / 3, n)] where hi - lo > 0 {
+                var order = Array(0..<n)
+                let mid = (lo + hi) / 2
+                x.withUnsafeBufferPointer { xb in order.withUnsafeMutableBufferPointer { ob in
+                    KDTree.select(xb.baseAddress!, d: d, dim: 1, ob.baseAddress!, lo, hi, mid)
+                } }
+                let v = order.map { x[$0 * d + 1] }
+                let sorted = v[lo..<hi].sorted()
+                #expect(v[mid] == sorted[mid - lo])
+                #expect(v[lo..<mid].allSatisfy { $0 <= v[mid] } && v[mid..<hi].allSatisfy { $0 >= v[mid] })
+                #expect(Set(order[lo..<hi]) == Set(lo..<hi) && Array(order[0..<lo]) == Array(0..<lo))
+            }
+        }
+    }
+
     @Test func vectorSquareRootsEqualScalar() {
         var rng = Xoshiro256(seed: 12)
         var xs: [Double] = [0, -0.0, 1e-310, 1, 2, 1e300, .infinity]

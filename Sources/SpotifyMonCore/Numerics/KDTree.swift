@@ -63,9 +63,11 @@ public struct KDTree: Sendable {
         let cap32 = Int32(clamping: cap)
         // Points per node still below the cap.
         var open = cap32 > 0 ? subtreeSizes : [Int32](repeating: 0, count: start.count)
+        // Pending counts of a leaf pair's second side, by position (zero between pairs).
+        var hitBuffer = [Int32](repeating: 0, count: n)
         pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in byPos.withUnsafeMutableBufferPointer { cb in
-          open.withUnsafeMutableBufferPointer { ob in
-            let p = pb.baseAddress!, bx = bb.baseAddress!, c = cb.baseAddress!, op = ob.baseAddress!
+          open.withUnsafeMutableBufferPointer { ob in hitBuffer.withUnsafeMutableBufferPointer { hb in
+            let p = pb.baseAddress!, bx = bb.baseAddress!, c = cb.baseAddress!, op = ob.baseAddress!, hits = hb.baseAddress!
             /// Adds `m` to the count at position `i`; closes it on its way up the tree at the cap.
             @inline(__always) func add(_ i: Int, _ m: Int32) {
                 let before = c[i]
@@ -104,21 +106,31 @@ public struct KDTree: Sendable {
                 }
                 let la = Int(left[a]), lb = Int(left[b])
                 if la < 0 && lb < 0 {
+                    // Close leaf pair, counted branch-free (the comparison feeds an add, not a
+                    // branch): the second side's hits gather in `hits` and are added once per
+                    // point after the scan.
                     if a == b {
                         for i in sa..<ea {
+                            let pi = p + i * d
                             var ci: Int32 = 1
-                            for j in (i + 1)..<ea where Distance.squaredEuclidean(p + i * d, p + j * d, d) <= r2 {
-                                ci += 1; add(j, 1)
+                            for j in (i + 1)..<ea {
+                                let inside: Int32 = Distance.squaredEuclidean(pi, p + j * d, d) <= r2 ? 1 : 0
+                                ci &+= inside; hits[j] &+= inside
                             }
-                            add(i, ci)
+                            hits[i] &+= ci
                         }
+                        for i in sa..<ea { add(i, hits[i]); hits[i] = 0 }
                     } else {
                         for i in sa..<ea {
                             let pi = p + i * d
                             var ci: Int32 = 0
-                            for j in sb..<eb where Distance.squaredEuclidean(pi, p + j * d, d) <= r2 { ci += 1; add(j, 1) }
+                            for j in sb..<eb {
+                                let inside: Int32 = Distance.squaredEuclidean(pi, p + j * d, d) <= r2 ? 1 : 0
+                                ci &+= inside; hits[j] &+= inside
+                            }
                             add(i, ci)
                         }
+                        for j in sb..<eb { add(j, hits[j]); hits[j] = 0 }
                     }
                     return
                 }
@@ -134,7 +146,7 @@ public struct KDTree: Sendable {
                 }
             }
             visit(0, 0)
-          }
+          } }
         } } }
         var out = [Int32](repeating: 0, count: n)
         for r in 0..<n { out[Int(index[r])] = byPos[r] }
@@ -228,22 +240,57 @@ public struct KDTree: Sendable {
         }
         if hi - lo <= KDTree.leafSize(d) || spread <= 0 { return node }
         let mid = (lo + hi) / 2
-        // Quickselect on the split dimension.
-        var a = lo, b = hi - 1
-        while a < b {
-            let pivot = x[order[(a + b) / 2] * d + dim]
-            var i = a, j = b
-            while i <= j {
-                while x[order[i] * d + dim] < pivot { i += 1 }
-                while x[order[j] * d + dim] > pivot { j -= 1 }
-                if i <= j { let t = order[i]; order[i] = order[j]; order[j] = t; i += 1; j -= 1 }
-            }
-            if mid <= j { b = j } else if mid >= i { a = i } else { break }
-        }
+        KDTree.select(x, d: d, dim: dim, order, lo, hi, mid)
         let l = build(x, order, lo, mid)
         let r = build(x, order, mid, hi)
         left[Int(node)] = l; right[Int(node)] = r
         return node
+    }
+
+    /// Reorders `order[lo..<hi]` so that the point at `mid` has the `mid − lo`-th smallest
+    /// coordinate `dim`, none before it larger and none after it smaller (quickselect). The
+    /// coordinates are gathered next to the indices first, and both partitions are branch-free
+    /// Lomuto passes (always swap, advance on the comparison): a Hoare partition's data-dependent
+    /// branches mispredict about every other element on unordered data. When the pivot value is
+    /// repeated, a second pass splits the values equal to it off, so ties cost O(n), not O(n²).
+    static func select(_ x: UnsafePointer<Double>, d: Int, dim: Int, _ order: UnsafeMutablePointer<Int>,
+                       _ lo: Int, _ hi: Int, _ mid: Int) {
+        let m = hi - lo
+        guard m > 1 else { return }
+        let key = UnsafeMutablePointer<Double>.allocate(capacity: m)
+        defer { key.deallocate() }
+        let ord = order + lo
+        for r in 0..<m { key[r] = x[ord[r] * d + dim] }
+        /// Moves the elements of `[a, b)` for which `before(key)` holds to the front; returns
+        /// where the rest starts, and how many keys equal `pivot`.
+        @inline(__always) func partition(_ a: Int, _ b: Int, _ pivot: Double, _ before: (Double) -> Bool) -> (Int, Int) {
+            var s = a, eq = 0
+            for i in a..<b {
+                let k = key[i], o = ord[i]
+                key[i] = key[s]; ord[i] = ord[s]
+                key[s] = k; ord[s] = o
+                s += before(k) ? 1 : 0
+                eq += k == pivot ? 1 : 0
+            }
+            return (s, eq)
+        }
+        let t = mid - lo
+        var a = 0, b = m
+        while b - a > 2 {
+            // Median of three (distinct positions) as the pivot value: unless it is repeated,
+            // it is larger than one of them, so the first part is never empty.
+            let k0 = key[a], k1 = key[a + (b - a) / 2], k2 = key[b - 1]
+            let pivot = Swift.max(Swift.min(k0, k1), Swift.min(Swift.max(k0, k1), k2))
+            let (s, eq) = partition(a, b, pivot) { $0 < pivot }
+            if t < s { b = s; continue }
+            if eq == 1 { a = s; continue }
+            let (e, _) = partition(s, b, pivot) { $0 <= pivot }
+            if t < e { return }  // t holds a value equal to the pivot
+            a = e
+        }
+        if b - a == 2 && key[a] > key[a + 1] {
+            let o = ord[a]; ord[a] = ord[a + 1]; ord[a + 1] = o
+        }
     }
 
     /// Squared distance from `q` to node `i`'s box.
