@@ -8,6 +8,10 @@ public struct KDTree: Sendable {
     public let d: Int
     /// Points reordered by leaf (`n × d`).
     var pts: [Double]
+    /// The same points by leaf in columns: leaf `[s, e)` keeps coordinate `t` of its point `r`
+    /// at `s·d + t·(e − s) + (r − s)`, so a leaf scan computes four distances at once from
+    /// contiguous lanes.
+    var columns: [Double] = []
     /// Original index of each reordered point.
     public private(set) var index: [Int32]
     /// Node ranges `[start, end)` in the reordered points.
@@ -46,6 +50,11 @@ public struct KDTree: Sendable {
         for node in 0..<start.count {
             if left[node] >= 0 { parent[Int(left[node])] = Int32(node); parent[Int(right[node])] = Int32(node) }
             else { for r in Int(start[node])..<Int(end[node]) { leafOf[r] = Int32(node) } }
+        }
+        columns = [Double](repeating: 0, count: n * d)
+        for node in 0..<start.count where left[node] < 0 {
+            let s = Int(start[node]), len = Int(end[node]) - s
+            for r in 0..<len { for t in 0..<d { columns[s * d + t * len + r] = pts[(s + r) * d + t] } }
         }
     }
 
@@ -168,14 +177,10 @@ public struct KDTree: Sendable {
                 let oi = ib.baseAddress! + orig * k, od = db.baseAddress! + orig * k
                 let leaf = Int(leafOf[r])
                 var count = 0
-                for s in Int(start[leaf])..<Int(end[leaf]) {
-                    let v = Distance.squaredEuclidean(q, p + s * d, d)
-                    if count == k && v >= od[k - 1] { continue }
-                    var pos = count < k ? count : k - 1
-                    if count < k { count += 1 }
-                    while pos > 0 && od[pos - 1] > v { od[pos] = od[pos - 1]; oi[pos] = oi[pos - 1]; pos -= 1 }
-                    od[pos] = v; oi[pos] = index[s]
-                }
+                columns.withUnsafeBufferPointer { cb in index.withUnsafeBufferPointer { xb in
+                    scanLeaf(q, Int(start[leaf]), Int(end[leaf]), cb.baseAddress!, xb.baseAddress!,
+                             k: k, indices: oi, distances: od, count: &count)
+                } }
                 _ = nearest(q, k: k, indices: oi, distances: od, found: count, skipLeaf: leaf)
             }
         } } }
@@ -293,6 +298,45 @@ public struct KDTree: Sendable {
         }
     }
 
+    /// Merges the points of leaf `[s, e)` into the `count` nearest found so far (sorted, at
+    /// most `k`): distances of four points at a time from the leaf's columns, and the insertion
+    /// only for lanes below the current k-th distance.
+    @inline(__always)
+    func scanLeaf(_ q: UnsafePointer<Double>, _ s: Int, _ e: Int, _ cols: UnsafePointer<Double>, _ index: UnsafePointer<Int32>,
+                  k: Int, indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Double>, count: inout Int) {
+        let len = e - s, base = cols + s * d
+        /// Inserts point `r` of the leaf at squared distance `v` if it is among the k nearest.
+        @inline(__always) func offer(_ v: Double, _ r: Int) {
+            if count == k && v >= distances[k - 1] { return }
+            var pos = count < k ? count : k - 1
+            if count < k { count += 1 }
+            while pos > 0 && distances[pos - 1] > v {
+                distances[pos] = distances[pos - 1]; indices[pos] = indices[pos - 1]; pos -= 1
+            }
+            distances[pos] = v; indices[pos] = index[s + r]
+        }
+        var r = 0
+        while r + 4 <= len {
+            var acc = SIMD4<Double>()
+            for t in 0..<d {
+                let c = base + t * len + r
+                let df = SIMD4<Double>(c[0], c[1], c[2], c[3]) - SIMD4<Double>(repeating: q[t])
+                acc += df * df
+            }
+            let bound = count == k ? distances[k - 1] : Double.infinity
+            if (acc .< bound) != SIMDMask<SIMD4<Int64>>() {
+                for u in 0..<4 { offer(acc[u], r + u) }
+            }
+            r += 4
+        }
+        while r < len {
+            var v = 0.0
+            for t in 0..<d { let df = base[t * len + r] - q[t]; v += df * df }
+            offer(v, r)
+            r += 1
+        }
+    }
+
     /// Squared distance from `q` to node `i`'s box.
     @inline(__always)
     func boxDistance(_ q: UnsafePointer<Double>, _ node: Int, _ bx: UnsafePointer<Double>) -> Double {
@@ -393,10 +437,10 @@ public struct KDTree: Sendable {
         let k = Swift.min(k, n)
         guard k > 0 else { return 0 }
         var count = found
-        return pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in
+        return columns.withUnsafeBufferPointer { cb in box.withUnsafeBufferPointer { bb in
             left.withUnsafeBufferPointer { lb in right.withUnsafeBufferPointer { rb in
             start.withUnsafeBufferPointer { sb in end.withUnsafeBufferPointer { eb in index.withUnsafeBufferPointer { ib in
-                let p = pb.baseAddress!, bx = bb.baseAddress!
+                let cols = cb.baseAddress!, bx = bb.baseAddress!
                 // Explicit stack of (node, box distance); depth ≤ 64 for any n this code accepts.
                 var stackNode = (Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
                                  Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0),
@@ -422,16 +466,8 @@ public struct KDTree: Sendable {
                         let l = Int(lb[node])
                         if l < 0 {
                             if node == skipLeaf { continue }
-                            for r in Int(sb[node])..<Int(eb[node]) {
-                                let v = Distance.squaredEuclidean(q, p + r * d, d)
-                                if count == k && v >= distances[k - 1] { continue }
-                                var pos = count < k ? count : k - 1
-                                if count < k { count += 1 }
-                                while pos > 0 && distances[pos - 1] > v {
-                                    distances[pos] = distances[pos - 1]; indices[pos] = indices[pos - 1]; pos -= 1
-                                }
-                                distances[pos] = v; indices[pos] = ib[r]
-                            }
+                            scanLeaf(q, Int(sb[node]), Int(eb[node]), cols, ib.baseAddress!,
+                                     k: k, indices: indices, distances: distances, count: &count)
                             continue
                         }
                         let rr = Int(rb[node])
