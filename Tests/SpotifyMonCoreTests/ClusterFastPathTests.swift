@@ -132,6 +132,30 @@ struct ClusterFastPathTests {
         }
     }
 
+    /// A full summary that merges its closest pair keeps every point's weight and the data's
+    /// mean, and merges the pair with the least Ward cost.
+    @Test func microClusterMergeKeepsWeightAndMean() {
+        var s = MicroClusterStream(d: 2, capacity: 3, radius: 1e-9, halfLife: 1e12)
+        let pts: [[Double]] = [[0, 0], [10, 0], [0, 10], [0.5, 0], [10, 1], [7, 7], [0, 9], [3, 3]]
+        for p in pts { p.withUnsafeBufferPointer { _ = s.insert($0.baseAddress!, mergeWhenFull: true) } }
+        #expect(s.count == 3)
+        let (c, w) = s.snapshotCenters()
+        #expect(abs(w.reduce(0, +) - Double(pts.count)) < 1e-6)
+        for t in 0..<2 {
+            let mean = pts.map { $0[t] }.reduce(0, +) / Double(pts.count)
+            let got = (0..<3).map { w[$0] * c[$0 * 2 + t] }.reduce(0, +) / w.reduce(0, +)
+            #expect(abs(got - mean) < 1e-6)
+        }
+        // The 4th point finds the slots full: of the three, (0, 0)+(10, 0) and (0, 0)+(0, 10)
+        // cost 50, (10, 0)+(0, 10) 100; the first cheapest pair merges into slot 0 and the
+        // point takes the freed slot 1.
+        var t = MicroClusterStream(d: 2, capacity: 3, radius: 1e-9, halfLife: 1e12)
+        for p in pts[0..<4] { p.withUnsafeBufferPointer { _ = t.insert($0.baseAddress!, mergeWhenFull: true) } }
+        let (c2, w2) = t.snapshotCenters()
+        #expect(abs(c2[0] - 5) < 1e-9 && abs(c2[1]) < 1e-9 && abs(w2[0] - 2) < 1e-6)
+        #expect(c2[2] == 0.5 && c2[3] == 0 && abs(w2[1] - 1) < 1e-6)
+    }
+
     @Test func vectorSquareRootsEqualScalar() {
         var rng = Xoshiro256(seed: 12)
         var xs: [Double] = [0, -0.0, 1e-310, 1, 2, 1e300, .infinity]
