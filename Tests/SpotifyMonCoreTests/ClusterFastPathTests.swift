@@ -14,9 +14,10 @@ struct ClusterFastPathTests {
         for (a, b) in zip(xs, v) { #expect(fastExp(a) == b, "x = \(a)") }
     }
 
-    @Test func cappedNeighbourCountsDecideCoreExactly() {
-        let (x, _) = clusterBlobs(n: 700, d: 3, k: 3, seed: 5, spread: 1.5)
-        let n = 700, d = 3, r2 = 0.8 * 0.8
+    @Test(arguments: [(700, 3, 0.8), (900, 8, 2.0)])
+    func cappedNeighbourCountsDecideCoreExactly(_ n: Int, _ d: Int, _ radius: Double) {
+        let (x, _) = clusterBlobs(n: n, d: d, k: 3, seed: 5, spread: 1.5)
+        let r2 = radius * radius
         let tree = x.withUnsafeBufferPointer { KDTree($0.baseAddress!, n: n, d: d) }
         let exact = tree.neighbourCounts(r2)
         for cap in [1, 5, 12] {

@@ -76,7 +76,9 @@ public struct KDTree: Sendable {
         var hitBuffer = [Int32](repeating: 0, count: n)
         pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in byPos.withUnsafeMutableBufferPointer { cb in
           open.withUnsafeMutableBufferPointer { ob in hitBuffer.withUnsafeMutableBufferPointer { hb in
+           columns.withUnsafeBufferPointer { colb in
             let p = pb.baseAddress!, bx = bb.baseAddress!, c = cb.baseAddress!, op = ob.baseAddress!, hits = hb.baseAddress!
+            let cols = colb.baseAddress!
             /// Adds `m` to the count at position `i`; closes it on its way up the tree at the cap.
             @inline(__always) func add(_ i: Int, _ m: Int32) {
                 let before = c[i]
@@ -116,31 +118,42 @@ public struct KDTree: Sendable {
                 let la = Int(left[a]), lb = Int(left[b])
                 if la < 0 && lb < 0 {
                     // Close leaf pair, counted branch-free (the comparison feeds an add, not a
-                    // branch): the second side's hits gather in `hits` and are added once per
-                    // point after the scan.
-                    if a == b {
-                        for i in sa..<ea {
-                            let pi = p + i * d
-                            var ci: Int32 = 1
-                            for j in (i + 1)..<ea {
-                                let inside: Int32 = Distance.squaredEuclidean(pi, p + j * d, d) <= r2 ? 1 : 0
-                                ci &+= inside; hits[j] &+= inside
+                    // branch): distances to four points of the second leaf at a time from its
+                    // columns; the second side's hits gather in `hits` and are added once per
+                    // point after the scan. Within one leaf only the pairs j > i count (plus
+                    // the point itself).
+                    let same = a == b, lenB = eb - sb, colB = cols + sb * d
+                    for i in sa..<ea {
+                        let pi = p + i * d
+                        var lanes = SIMD4<Int64>()
+                        var r = 0
+                        while r + 4 <= lenB {
+                            var acc = SIMD4<Double>()
+                            for t in 0..<d {
+                                let cv = colB + t * lenB + r
+                                let df = SIMD4<Double>(cv[0], cv[1], cv[2], cv[3]) - SIMD4<Double>(repeating: pi[t])
+                                acc += df * df
                             }
-                            hits[i] &+= ci
+                            var inside = acc .<= SIMD4<Double>(repeating: r2)
+                            if same { inside = inside .& (SIMD4<Int64>(0, 1, 2, 3) &+ Int64(sb + r - i) .> 0) }
+                            let one = SIMD4<Int64>().replacing(with: 1, where: inside)
+                            lanes &+= one
+                            let h = hits + sb + r
+                            h[0] &+= Int32(truncatingIfNeeded: one[0]); h[1] &+= Int32(truncatingIfNeeded: one[1])
+                            h[2] &+= Int32(truncatingIfNeeded: one[2]); h[3] &+= Int32(truncatingIfNeeded: one[3])
+                            r += 4
                         }
-                        for i in sa..<ea { add(i, hits[i]); hits[i] = 0 }
-                    } else {
-                        for i in sa..<ea {
-                            let pi = p + i * d
-                            var ci: Int32 = 0
-                            for j in sb..<eb {
-                                let inside: Int32 = Distance.squaredEuclidean(pi, p + j * d, d) <= r2 ? 1 : 0
-                                ci &+= inside; hits[j] &+= inside
-                            }
-                            add(i, ci)
+                        var ci = Int32(truncatingIfNeeded: lanes.wrappedSum()) &+ (same ? 1 : 0)
+                        while r < lenB {
+                            var v = 0.0
+                            for t in 0..<d { let df = colB[t * lenB + r] - pi[t]; v += df * df }
+                            let inside: Int32 = v <= r2 && (!same || sb + r > i) ? 1 : 0
+                            ci &+= inside; hits[sb + r] &+= inside
+                            r += 1
                         }
-                        for j in sb..<eb { add(j, hits[j]); hits[j] = 0 }
+                        if same { hits[i] &+= ci } else { add(i, ci) }
                     }
+                    for j in sb..<eb { add(j, hits[j]); hits[j] = 0 }
                     return
                 }
                 if a == b {
@@ -155,6 +168,7 @@ public struct KDTree: Sendable {
                 }
             }
             visit(0, 0)
+           }
           } }
         } } }
         var out = [Int32](repeating: 0, count: n)
