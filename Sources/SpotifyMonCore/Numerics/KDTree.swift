@@ -213,8 +213,8 @@ public struct KDTree: Sendable {
     /// `radius`, skipping subtrees whose `active` counter is 0 (e.g. already-labelled points).
     public func radius(_ q: UnsafePointer<Double>, _ r2: Double, active: [Int32], _ visit: (Int) -> Bool) {
         guard n > 0 else { return }
-        pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in active.withUnsafeBufferPointer { ab in
-            let p = pb.baseAddress!, bx = bb.baseAddress!
+        columns.withUnsafeBufferPointer { cb in box.withUnsafeBufferPointer { bb in active.withUnsafeBufferPointer { ab in
+            let cols = cb.baseAddress!, bx = bb.baseAddress!
             // Fixed stack on the stack frame (depth ≤ 64 for any n this code accepts): no
             // allocation per query.
             var stack = Stack64()
@@ -228,9 +228,33 @@ public struct KDTree: Sendable {
                     if ab[node] == 0 || boxDistance(q, node, bx) > r2 { continue }
                     let l = left[node]
                     if l < 0 {
-                        let inside = boxMaxDistance(q, node, bx) <= r2
-                        for r in Int(start[node])..<Int(end[node]) where inside || Distance.squaredEuclidean(q, p + r * d, d) <= r2 {
-                            if !visit(Int(index[r])) { return }
+                        let s0 = Int(start[node]), len = Int(end[node]) - s0
+                        if boxMaxDistance(q, node, bx) <= r2 {
+                            for r in s0..<(s0 + len) { if !visit(Int(index[r])) { return } }
+                            continue
+                        }
+                        // Four distances at a time from the leaf's columns; only lanes inside
+                        // the ball are visited.
+                        let base = cols + s0 * d
+                        var r = 0
+                        while r + 4 <= len {
+                            var acc = SIMD4<Double>()
+                            for t in 0..<d {
+                                let cv = base + t * len + r
+                                let df = SIMD4<Double>(cv[0], cv[1], cv[2], cv[3]) - SIMD4<Double>(repeating: q[t])
+                                acc += df * df
+                            }
+                            let inside = acc .<= SIMD4<Double>(repeating: r2)
+                            if any(inside) {
+                                for u in 0..<4 where inside[u] { if !visit(Int(index[s0 + r + u])) { return } }
+                            }
+                            r += 4
+                        }
+                        while r < len {
+                            var v = 0.0
+                            for t in 0..<d { let df = base[t * len + r] - q[t]; v += df * df }
+                            if v <= r2 && !visit(Int(index[s0 + r])) { return }
+                            r += 1
                         }
                     } else if top + 2 <= 64 {
                         st[top] = right[node]; st[top + 1] = l; top += 2
