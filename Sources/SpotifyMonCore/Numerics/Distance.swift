@@ -17,6 +17,21 @@ public enum Distance {
         return s
     }
 
+    /// Squared norm ‖a‖² of `a[0..<d]` (four lanes per step, like `squaredEuclidean`).
+    @inlinable @inline(__always)
+    public static func squaredNorm(_ a: UnsafePointer<Double>, _ d: Int) -> Double {
+        var acc = SIMD4<Double>()
+        var i = 0
+        while i + 4 <= d {
+            let x = SIMD4<Double>(a[i], a[i + 1], a[i + 2], a[i + 3])
+            acc += x * x
+            i += 4
+        }
+        var s = (acc[0] + acc[2]) + (acc[1] + acc[3])
+        while i < d { s += a[i] * a[i]; i += 1 }
+        return s
+    }
+
     /// Squared Euclidean distance between two equal-length arrays.
     @inlinable
     public static func squaredEuclidean(_ a: [Double], _ b: [Double]) -> Double {

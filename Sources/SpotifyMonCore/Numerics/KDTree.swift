@@ -74,11 +74,18 @@ public struct KDTree: Sendable {
         var open = cap32 > 0 ? subtreeSizes : [Int32](repeating: 0, count: start.count)
         // Pending counts of a leaf pair's second side, by position (zero between pairs).
         var hitBuffer = [Int32](repeating: 0, count: n)
+        // Dot-product path (d >= 5): squared norms by position and one leaf pair's products.
+        let useProducts = d >= 5
+        let productLeaf = KDTree.leafSize(d)
+        var normBuffer = [Double](repeating: 0, count: useProducts ? n : 0)
+        var dotBuffer = [Double](repeating: 0, count: useProducts ? productLeaf * productLeaf : 0)
+        if useProducts { pts.withUnsafeBufferPointer { pb in for r in 0..<n { normBuffer[r] = Distance.squaredNorm(pb.baseAddress! + r * d, d) } } }
         pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in byPos.withUnsafeMutableBufferPointer { cb in
           open.withUnsafeMutableBufferPointer { ob in hitBuffer.withUnsafeMutableBufferPointer { hb in
-           columns.withUnsafeBufferPointer { colb in
+           columns.withUnsafeBufferPointer { colb in normBuffer.withUnsafeBufferPointer { nrb in dotBuffer.withUnsafeMutableBufferPointer { dtb in
             let p = pb.baseAddress!, bx = bb.baseAddress!, c = cb.baseAddress!, op = ob.baseAddress!, hits = hb.baseAddress!
             let cols = colb.baseAddress!
+            let norms = nrb.baseAddress ?? UnsafePointer(bitPattern: 8)!, dots = dtb.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!
             /// Adds `m` to the count at position `i`; closes it on its way up the tree at the cap.
             @inline(__always) func add(_ i: Int, _ m: Int32) {
                 let before = c[i]
@@ -123,18 +130,48 @@ public struct KDTree: Sendable {
                     // point after the scan. Within one leaf only the pairs j > i count (plus
                     // the point itself).
                     let same = a == b, lenB = eb - sb, colB = cols + sb * d
+                    // From d = 5 on, the dot products of the pair come from one dgemm and each
+                    // distance is ‖x‖² + ‖y‖² − 2·x·y; a distance within the rounding bound of
+                    // the radius is recomputed exactly, so the counts are those of exact
+                    // distances.
+                    let products = useProducts && ea - sa <= productLeaf && lenB <= productLeaf
+                    var band = 0.0
+                    if products {
+                        LinearAlgebra.gemm(m: ea - sa, n: lenB, k: d, a: p + sa * d, lda: d, b: colB, ldb: lenB,
+                                           c: dots, ldc: lenB)
+                        var big = 0.0
+                        for i in sa..<ea { big = Swift.max(big, norms[i]) }
+                        var bigB = 0.0
+                        for j in sb..<eb { bigB = Swift.max(bigB, norms[j]) }
+                        band = NearestCentres.dotFormSlack(d) * (big + bigB)
+                    }
+                    let below = SIMD4<Double>(repeating: r2 - band), above = SIMD4<Double>(repeating: r2 + band)
                     for i in sa..<ea {
                         let pi = p + i * d
                         var lanes = SIMD4<Int64>()
                         var r = 0
                         while r + 4 <= lenB {
-                            var acc = SIMD4<Double>()
-                            for t in 0..<d {
-                                let cv = colB + t * lenB + r
-                                let df = SIMD4<Double>(cv[0], cv[1], cv[2], cv[3]) - SIMD4<Double>(repeating: pi[t])
-                                acc += df * df
+                            var inside: SIMDMask<SIMD4<Int64>>
+                            if products {
+                                let dot = dots + (i - sa) * lenB + r, nb = norms + sb + r
+                                let v = SIMD4<Double>(repeating: norms[i]) + SIMD4<Double>(nb[0], nb[1], nb[2], nb[3])
+                                    - 2 * SIMD4<Double>(dot[0], dot[1], dot[2], dot[3])
+                                inside = v .<= below
+                                let unsure = (v .<= above) .& .!inside
+                                if any(unsure) {
+                                    for u in 0..<4 where unsure[u] {
+                                        inside[u] = Distance.squaredEuclidean(pi, p + (sb + r + u) * d, d) <= r2
+                                    }
+                                }
+                            } else {
+                                var acc = SIMD4<Double>()
+                                for t in 0..<d {
+                                    let cv = colB + t * lenB + r
+                                    let df = SIMD4<Double>(cv[0], cv[1], cv[2], cv[3]) - SIMD4<Double>(repeating: pi[t])
+                                    acc += df * df
+                                }
+                                inside = acc .<= SIMD4<Double>(repeating: r2)
                             }
-                            var inside = acc .<= SIMD4<Double>(repeating: r2)
                             if same { inside = inside .& (SIMD4<Int64>(0, 1, 2, 3) &+ Int64(sb + r - i) .> 0) }
                             let one = SIMD4<Int64>().replacing(with: 1, where: inside)
                             lanes &+= one
@@ -168,7 +205,7 @@ public struct KDTree: Sendable {
                 }
             }
             visit(0, 0)
-           }
+           } } }
           } }
         } } }
         var out = [Int32](repeating: 0, count: n)
