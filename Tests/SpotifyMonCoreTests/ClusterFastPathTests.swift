@@ -157,6 +157,26 @@ struct ClusterFastPathTests {
         #expect(c2[2] == 0.5 && c2[3] == 0 && abs(w2[1] - 1) < 1e-6)
     }
 
+    /// k nearest neighbours of every point, by leaves (d = 8: dgemm products) and by queries
+    /// (d = 3), against brute force: the same exact distances, nearest first.
+    @Test(arguments: [(1500, 8), (900, 3)])
+    func nearestAllMatchesBruteForce(_ n: Int, _ d: Int) {
+        let (x, _) = clusterBlobs(n: n, d: d, k: 4, seed: 11)
+        let k = 10
+        let tree = x.withUnsafeBufferPointer { KDTree($0.baseAddress!, n: n, d: d) }
+        let (idx, dist) = tree.nearestAll(k: k)
+        x.withUnsafeBufferPointer { xb in
+            for i in stride(from: 0, to: n, by: 7) {
+                let all = (0..<n).map { Distance.squaredEuclidean(xb.baseAddress! + i * d, xb.baseAddress! + $0 * d, d) }.sorted()
+                for j in 0..<k {
+                    #expect(abs(dist[i * k + j] - all[j]) <= 1e-12 * Swift.max(1, all[j]), "point \(i), rank \(j)")
+                    let got = Distance.squaredEuclidean(xb.baseAddress! + i * d, xb.baseAddress! + Int(idx[i * k + j]) * d, d)
+                    #expect(got == dist[i * k + j])
+                }
+            }
+        }
+    }
+
     @Test func vectorSquareRootsEqualScalar() {
         var rng = Xoshiro256(seed: 12)
         var xs: [Double] = [0, -0.0, 1e-310, 1, 2, 1e300, .infinity]

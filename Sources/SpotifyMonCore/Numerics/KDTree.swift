@@ -214,12 +214,18 @@ public struct KDTree: Sendable {
     }
 
     /// The `k` nearest neighbours of every point of the tree (itself included), rows by
-    /// original index: queries run in leaf order and start from the query's own leaf, so the
-    /// pruning bound is tight from the first node.
+    /// original index, nearest first. From d = 5 on, by leaves (`nearestAllByLeaf`); below,
+    /// queries run in leaf order and start from the query's own leaf, so the pruning bound is
+    /// tight from the first node.
     public func nearestAll(k: Int) -> (indices: [Int32], distances: [Double]) {
         let k = Swift.min(k, n)
         var idx = [Int32](repeating: 0, count: n * k), dist = [Double](repeating: 0, count: n * k)
         guard k > 0 else { return (idx, dist) }
+        let leaves = (0..<start.count).filter { left[$0] < 0 }
+        if d >= 5 && leaves.allSatisfy({ Int(end[$0] - start[$0]) <= KDTree.leafSize(d) }) {
+            nearestAllByLeaf(k: k, leaves: leaves, indices: &idx, distances: &dist)
+            return (idx, dist)
+        }
         pts.withUnsafeBufferPointer { pb in idx.withUnsafeMutableBufferPointer { ib in dist.withUnsafeMutableBufferPointer { db in
             let p = pb.baseAddress!
             for r in 0..<n {
@@ -236,6 +242,90 @@ public struct KDTree: Sendable {
             }
         } } }
         return (idx, dist)
+    }
+
+    /// `nearestAll` for all the queries of one leaf at a time: the other leaves are taken in
+    /// order of their box distance to the leaf's box, until it exceeds every query's k-th
+    /// distance; the dot products of a leaf pair come from one dgemm and candidates are ranked
+    /// by `‖x‖² + ‖y‖² − 2·x·y`. The k found are then given exact distances and sorted by them
+    /// (the dot form can only swap neighbours whose distances agree to about 1e-15).
+    func nearestAllByLeaf(k: Int, leaves: [Int], indices idx: inout [Int32], distances dist: inout [Double]) {
+        let big = KDTree.leafSize(d)
+        var norms = [Double](repeating: 0, count: n), dots = [Double](repeating: 0, count: big * big)
+        var gap = [Double](repeating: 0, count: leaves.count), order = [Int](repeating: 0, count: leaves.count)
+        var found = [Int](repeating: 0, count: big)
+        pts.withUnsafeBufferPointer { pb in columns.withUnsafeBufferPointer { cb in box.withUnsafeBufferPointer { bb in
+          norms.withUnsafeMutableBufferPointer { nb in dots.withUnsafeMutableBufferPointer { db in
+            idx.withUnsafeMutableBufferPointer { ib in dist.withUnsafeMutableBufferPointer { sb in
+              let p = pb.baseAddress!, cols = cb.baseAddress!, bx = bb.baseAddress!, nrm = nb.baseAddress!
+              let dp = db.baseAddress!
+              for r in 0..<n { nrm[r] = Distance.squaredNorm(p + r * d, d) }
+              for a in leaves {
+                  let sa = Int(start[a]), lenA = Int(end[a]) - sa
+                  // Other leaves by the squared gap between the boxes (the own leaf first).
+                  let la = bx + a * 2 * d, ha = la + d
+                  for (o, b) in leaves.enumerated() {
+                      let lb = bx + b * 2 * d, hb = lb + d
+                      var g = 0.0
+                      for t in 0..<d { let e = Swift.max(0, Swift.max(lb[t] - ha[t], la[t] - hb[t])); g += e * e }
+                      gap[o] = b == a ? -1 : g
+                      order[o] = o
+                  }
+                  order.sort { gap[$0] < gap[$1] }
+                  for i in 0..<lenA { found[i] = 0 }
+                  for o in order {
+                      // Stop once no query of the leaf can gain from this box or farther ones.
+                      var worst = 0.0
+                      for i in 0..<lenA {
+                          worst = Swift.max(worst, found[i] < k ? .infinity : sb[Int(index[sa + i]) * k + k - 1])
+                      }
+                      if gap[o] >= worst { break }
+                      let b = leaves[o], sB = Int(start[b]), lenB = Int(end[b]) - sB
+                      LinearAlgebra.gemm(m: lenA, n: lenB, k: d, a: p + sa * d, lda: d, b: cols + sB * d, ldb: lenB,
+                                         c: dp, ldc: lenB)
+                      for i in 0..<lenA {
+                          let orig = Int(index[sa + i])
+                          let oi = ib.baseAddress! + orig * k, od = sb.baseAddress! + orig * k
+                          var count = found[i]
+                          // This query's own test against the box first.
+                          if count == k && boxDistance(p + (sa + i) * d, b, bx) >= od[k - 1] { continue }
+                          let row = dp + i * lenB, ni = nrm[sa + i], nB = nrm + sB
+                          /// Inserts candidate `r` at dot-form distance `v` if it is among the k nearest.
+                          @inline(__always) func offer(_ v: Double, _ r: Int) {
+                              if count == k && v >= od[k - 1] { return }
+                              var pos = count < k ? count : k - 1
+                              if count < k { count += 1 }
+                              while pos > 0 && od[pos - 1] > v { od[pos] = od[pos - 1]; oi[pos] = oi[pos - 1]; pos -= 1 }
+                              od[pos] = v; oi[pos] = index[sB + r]
+                          }
+                          var r = 0
+                          while r + 4 <= lenB {
+                              let v = SIMD4<Double>(repeating: ni) + SIMD4<Double>(nB[r], nB[r + 1], nB[r + 2], nB[r + 3])
+                                  - 2 * SIMD4<Double>(row[r], row[r + 1], row[r + 2], row[r + 3])
+                              let bound = count == k ? od[k - 1] : Double.infinity
+                              if any(v .< SIMD4<Double>(repeating: bound)) { for u in 0..<4 { offer(v[u], r + u) } }
+                              r += 4
+                          }
+                          while r < lenB { offer(ni + nB[r] - 2 * row[r], r); r += 1 }
+                          found[i] = count
+                      }
+                  }
+                  // Exact distances for the k found, nearest first.
+                  for i in 0..<lenA {
+                      let orig = Int(index[sa + i]), q = p + (sa + i) * d
+                      let oi = ib.baseAddress! + orig * k, od = sb.baseAddress! + orig * k
+                      for j in 0..<k { od[j] = Distance.squaredEuclidean(q, p + Int(position[Int(oi[j])]) * d, d) }
+                      for j in 1..<Swift.max(1, k) {
+                          let v = od[j], w = oi[j]
+                          var pos = j
+                          while pos > 0 && od[pos - 1] > v { od[pos] = od[pos - 1]; oi[pos] = oi[pos - 1]; pos -= 1 }
+                          od[pos] = v; oi[pos] = w
+                      }
+                  }
+              }
+            } }
+          } }
+        } } }
     }
 
     /// Points under each node (a counter array for `radius(_:_:active:_:)`).
