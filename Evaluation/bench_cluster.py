@@ -112,14 +112,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--only", default=None,
+                    help="run only the batch cases whose name contains this text (case-insensitive), and skip the online cases")
     a = ap.parse_args()
     rows = []
     for name, X, y, sk, sm in cases():
+        if a.only and a.only.lower() not in name.lower():
+            continue
         tsk, lsk = median_time(sk, a.repeat)
         tsm, lsm = median_time(sm, a.repeat)
         rows.append((name, tsk, tsm, adjusted_rand_score(y, lsk), adjusted_rand_score(y, lsm)))
         print(f"{name:52s} sklearn {tsk*1000:9.1f} ms  spotifymon {tsm*1000:9.1f} ms  x{tsk/tsm:6.1f}  "
               f"ARI {rows[-1][3]:.3f} / {rows[-1][4]:.3f}", flush=True)
+    if a.only:
+        return
     orows, ref = online(a.repeat)
     for label, rate in orows:
         print(f"{label:52s} {rate:,.0f} points/s", flush=True)

@@ -144,16 +144,21 @@ public enum ClusterFitter {
                 k = requested > 0 ? requested : autoK(z, p: p, rng: &rng) { kk, _ in dg.cut(kk) }
                 labels = dg.cut(k); dendrogram = dg
             case .stream:
-                var s = try StreamBootstrap.make(z, params: p, rng: &rng)
-                for i in 0..<n { _ = s.insert(z.row(i)) }
+                // The summary of the whole data set: full slots merge their closest pair (no
+                // point's weight is lost), and there are at least ten per cluster (CluStream's
+                // rule of thumb), so the summary does not limit the global step's resolution.
+                let slots = Swift.max(p.streamMaxClusters, 10 * (requested > 0 ? requested : p.kMax))
+                var s = try StreamBootstrap.make(z, params: p, capacity: slots, rng: &rng)
+                for i in 0..<n { _ = s.insert(z.row(i), mergeWhenFull: true) }
                 let (cs, ws) = s.snapshotCenters()
                 // Macro clusters: weighted Ward over the micro-clusters (as Birch's global step),
                 // cut at k; centres are the weighted means of their micro-clusters.
+                var groups: [Int32] = []
                 let macro: [Double] = cs.withPoints(n: s.count, d: d) { mz in
                     let tree = Agglomerative.ward(mz, weights: ws)
                     let kk = requested > 0 ? Swift.min(requested, s.count)
                         : autoK(mz, p: p, rng: &rng) { kk, _ in tree.cut(kk) }
-                    let groups = tree.cut(kk)
+                    groups = tree.cut(kk)
                     let g = Int(groups.max() ?? 0) + 1
                     var c = [Double](repeating: 0, count: g * d), w = [Double](repeating: 0, count: g)
                     for m in 0..<s.count {
@@ -164,7 +169,12 @@ public enum ClusterFitter {
                     return c
                 }
                 k = macro.count / Swift.max(d, 1)
-                labels = macro.withUnsafeBufferPointer { mb in (0..<n).map { Int32(KMeans.nearest(z.row($0), mb.baseAddress!, k: k, d: d).0) } }
+                // A point takes the macro cluster of its nearest micro-cluster (as Birch labels
+                // through its subclusters): the groups Ward built need not be convex, which
+                // the nearest macro centre would assume.
+                labels = cs.withUnsafeBufferPointer { cb in
+                    (0..<n).map { groups[KMeans.nearest(z.row($0), cb.baseAddress!, k: s.count, d: d).0] }
+                }
                 explicitCentroids = macro
             }
             if p.algorithm != .dbscan && p.algorithm != .gmm && p.algorithm != .kmeans && p.algorithm != .minibatch && p.algorithm != .stream {
@@ -220,24 +230,8 @@ public enum ClusterFitter {
 
     /// A uniform sample of `size` points without replacement (seeded; sorted by index).
     static func silhouetteSample(_ z: PointMatrix, labels: [Int32], size: Int, rng: inout Xoshiro256) -> ([Double], [Int32]) {
-        let n = z.n, want = Swift.min(size, n)
-        var idx: [Int]
-        if want == n { idx = Array(0..<n) } else {
-            // Draw with replacement, drop repeats, top up; a bitmap of n bits remembers the
-            // draws and lists them in index order.
-            var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
-            var got = 0
-            while got < want {
-                let j = rng.nextInt(below: n), mask = UInt64(1) << UInt64(j & 63)
-                if bits[j >> 6] & mask == 0 { bits[j >> 6] |= mask; got += 1 }
-            }
-            idx = []
-            idx.reserveCapacity(want)
-            for w in 0..<bits.count {
-                var b = bits[w]
-                while b != 0 { idx.append(w * 64 + b.trailingZeroBitCount); b &= b - 1 }
-            }
-        }
+        let want = Swift.min(size, z.n)
+        let idx = rng.sortedSample(from: z.n, count: want)
         var pts: [Double] = [], lab: [Int32] = []
         pts.reserveCapacity(want * z.d); lab.reserveCapacity(want)
         for i in idx { pts.append(contentsOf: UnsafeBufferPointer(start: z.row(i), count: z.d)); lab.append(labels[i]) }
@@ -271,16 +265,19 @@ public enum ClusterFitter {
 /// Starts an online micro-cluster stream on data: the radius (when not configured) is the
 /// RMS radius of a k-means with a quarter of the slots over the first points.
 enum StreamBootstrap {
-    static func make(_ z: PointMatrix, params p: ClusterParams, rng: inout Xoshiro256) throws -> MicroClusterStream {
+    /// A stream of `capacity` slots (default: the configured number).
+    static func make(_ z: PointMatrix, params p: ClusterParams, capacity: Int? = nil,
+                     rng: inout Xoshiro256) throws -> MicroClusterStream {
+        let capacity = capacity ?? p.streamMaxClusters
         var radius = p.streamRadius
         if radius <= 0 {
             let m = Swift.min(z.n, Swift.max(p.streamWarmup, 2))
             let sub = PointMatrix(z.base, n: m, d: z.d)
-            let kk = Swift.max(1, Swift.min(p.streamMaxClusters / 4, m / 4))
+            let kk = Swift.max(1, Swift.min(capacity / 4, m / 4))
             let r = KMeans.fit(sub, k: kk, nInit: 1, maxIter: 50, tol: 1e-4, rng: &rng)
             radius = (r.inertia / Double(Swift.max(m, 1))).squareRoot()
             if !(radius > 0) || !radius.isFinite { radius = 1 }
         }
-        return MicroClusterStream(d: z.d, capacity: p.streamMaxClusters, radius: radius, halfLife: p.streamHalfLife)
+        return MicroClusterStream(d: z.d, capacity: capacity, radius: radius, halfLife: p.streamHalfLife)
     }
 }

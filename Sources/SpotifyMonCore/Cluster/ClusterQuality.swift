@@ -101,7 +101,7 @@ public enum ClusterQuality {
                 // Square roots four lanes at a time.
                 var i = 0
                 while i + 4 <= m {
-                    let r = SIMD4<Double>(db[i], db[i + 1], db[i + 2], db[i + 3]).squareRoot()
+                    let r = VectorSqrt.roots(SIMD4<Double>(db[i], db[i + 1], db[i + 2], db[i + 3]))
                     add(i, r[0]); add(i + 1, r[1]); add(i + 2, r[2]); add(i + 3, r[3])
                     i += 4
                 }

@@ -23,22 +23,70 @@ public enum KMeans {
     public static func fit(_ x: PointMatrix, k: Int, nInit: Int, maxIter: Int, tol: Double,
                            rng: inout Xoshiro256) -> KMeansResult {
         let k = Swift.max(1, Swift.min(k, x.n))
-        let tolAbs = tol * meanVariance(x)
+        let (meanVar, mean) = meanVariance(x)
+        let tolAbs = tol * meanVar
+        // Runs that may lose are scored without a pass over the data (see `Scatter`); only the
+        // winner gets its exact distances and inertia.
+        let scatter = nInit > 1 ? Scatter(mean: mean, total: meanVar * Double(x.n * x.d)) : nil
         var best: KMeansResult?
         for _ in 0..<Swift.max(1, nInit) {
             let seeds = plusPlus(x, k: k, rng: &rng)
-            let r = hamerly(x, initial: seeds, k: k, maxIter: maxIter, tolAbs: tolAbs)
+            let r = hamerly(x, initial: seeds, k: k, maxIter: maxIter, tolAbs: tolAbs, scatter: scatter)
             if best == nil || r.inertia < best!.inertia { best = r }
         }
+        if best!.squaredDistances.isEmpty { exactDistances(x, &best!) }
         return best!
     }
 
-    /// Mean of the per-coordinate variances (scikit-learn's tolerance scale). Columns are
-    /// summed four at a time in SIMD registers (one sweep over the rows per group of four).
-    static func meanVariance(_ x: PointMatrix) -> Double {
+    /// The data's mean and total scatter `Σ‖x − μ‖²`. When every centre is the mean of its
+    /// points, the inertia is `total − Σ_j n_j‖c_j − μ‖²` (the between-cluster scatter), which
+    /// ranks runs without touching the points: the error of `total` is common to all runs.
+    struct Scatter {
+        /// Column means.
+        var mean: [Double]
+        /// `Σ‖x − μ‖²` (to rounding).
+        var total: Double
+
+        /// The inertia of `k` centres that are the means of `counts` points each.
+        func inertia(centres: UnsafePointer<Double>, counts: UnsafePointer<Int>, k: Int) -> Double {
+            let d = mean.count
+            var between = 0.0
+            mean.withUnsafeBufferPointer { m in
+                for j in 0..<k where counts[j] > 0 {
+                    between += Double(counts[j]) * Distance.squaredEuclidean(centres + j * d, m.baseAddress!, d)
+                }
+            }
+            return Swift.max(0, total - between)
+        }
+    }
+
+    /// Fills the squared distance of every point to its centre and the exact inertia.
+    static func exactDistances(_ x: PointMatrix, _ r: inout KMeansResult) {
         let n = x.n, d = x.d
-        guard n > 1, d > 0 else { return 0 }
+        var dist = [Double](repeating: 0, count: n)
+        var inertia = 0.0
+        r.centroids.withUnsafeBufferPointer { cb in r.labels.withUnsafeBufferPointer { lb in
+            dist.withUnsafeMutableBufferPointer { db in
+                for i in 0..<n {
+                    let v = Distance.squaredEuclidean(x.row(i), cb.baseAddress! + Int(lb[i]) * d, d)
+                    db[i] = v; inertia += v
+                }
+            }
+        } }
+        r.squaredDistances = dist
+        r.inertia = inertia
+    }
+
+    /// Mean of the per-coordinate variances (scikit-learn's tolerance scale), and the column
+    /// means. Columns are summed four at a time in SIMD registers (one sweep over the rows per
+    /// group of four).
+    static func meanVariance(_ x: PointMatrix) -> (Double, [Double]) {
+        let n = x.n, d = x.d
         var mean = [Double](repeating: 0, count: d), sq = [Double](repeating: 0, count: d)
+        guard n > 1, d > 0 else {
+            if n == 1 { for j in 0..<d { mean[j] = x.base[j] } }
+            return (0, mean)
+        }
         var c0 = 0
         while c0 + 4 <= d {
             var s = SIMD4<Double>(), q = SIMD4<Double>()
@@ -58,8 +106,8 @@ public enum KMeans {
             }
         }
         var s = 0.0
-        for j in 0..<d { let m = mean[j] / Double(n); s += Swift.max(0, sq[j] / Double(n) - m * m) }
-        return s / Double(d)
+        for j in 0..<d { let m = mean[j] / Double(n); mean[j] = m; s += Swift.max(0, sq[j] / Double(n) - m * m) }
+        return (s / Double(d), mean)
     }
 
     /// Greedy k-means++ seeding; returns `k × d` centres. Each step draws all its candidates
@@ -67,41 +115,53 @@ public enum KMeans {
     /// over the points (each point is loaded once for all candidates).
     public static func plusPlus(_ x: PointMatrix, k: Int, rng: inout Xoshiro256) -> [Double] {
         let d = x.d
-        // Seed on a sample when the data is large.
-        var sampleIdx: [Int] = []
-        let m: Int
+        // Seed on a sample (distinct points, read in index order) when the data is large.
         let cap = Swift.max(seedingSampleCap, 50 * k)
-        if x.n > cap {
-            m = cap
-            sampleIdx.reserveCapacity(m)
-            for _ in 0..<m { sampleIdx.append(rng.nextInt(below: x.n)) }
-        } else { m = x.n }
-        var s: [Double] = []
-        if !sampleIdx.isEmpty {
-            s = [Double](repeating: 0, count: m * d)
-            s.withUnsafeMutableBufferPointer { sb in
-                for (r, i) in sampleIdx.enumerated() { let p = x.row(i); for j in 0..<d { sb[r * d + j] = p[j] } }
-            }
-        }
+        let rows: [Int] = x.n > cap ? rng.sortedSample(from: x.n, count: cap) : []
+        let m = rows.isEmpty ? x.n : rows.count
         var centres = [Double](repeating: 0, count: k * d)
+        guard m > 0, d > 0 else { return centres }
         let trials = 2 + Int(_log(Double(k)))
-        func run(_ sp: UnsafePointer<Double>) {
-            var closest = [Double](repeating: 0, count: m)
-            var cand = [Double](repeating: 0, count: trials * m)
-            var picks = [Int](repeating: 0, count: trials), targets = [Double](repeating: 0, count: trials)
-            var order = [Int](repeating: 0, count: trials), pots = [Double](repeating: 0, count: trials)
-            var candRows = [Double](repeating: 0, count: trials * d), candNorms = [Double](repeating: 0, count: trials)
-            var sqNorms = [Double](repeating: 0, count: m)
-            for i in 0..<m { let r = sp + i * d; var v = 0.0; for j in 0..<d { v += r[j] * r[j] }; sqNorms[i] = v }
+        // The seeding points transposed (d × m, one run per coordinate: the candidates' dgemm
+        // is then a plain `nn` one whose long side is the points, OpenBLAS's small-matrix
+        // kernels without packing) and their squared norms, gathered in one pass.
+        var transposed = [Double](repeating: 0, count: m * d), sqNorms = [Double](repeating: 0, count: m)
+        var closest = [Double](repeating: 0, count: m)
+        var cand = [Double](repeating: 0, count: trials * m)
+        var picks = [Int](repeating: 0, count: trials), targets = [Double](repeating: 0, count: trials)
+        var order = [Int](repeating: 0, count: trials), pots = [Double](repeating: 0, count: trials)
+        var candRows = [Double](repeating: 0, count: trials * d), candNorms = [Double](repeating: 0, count: trials)
+        rows.withUnsafeBufferPointer { rb in
+          transposed.withUnsafeMutableBufferPointer { tb in sqNorms.withUnsafeMutableBufferPointer { nb in
             closest.withUnsafeMutableBufferPointer { clb in cand.withUnsafeMutableBufferPointer { cab in
               candRows.withUnsafeMutableBufferPointer { crb in candNorms.withUnsafeMutableBufferPointer { cnb in
-               sqNorms.withUnsafeBufferPointer { nb in
-                let cl = clb.baseAddress!, ca = cab.baseAddress!, cb = crb.baseAddress!, cn = cnb.baseAddress!
-                let norms = nb.baseAddress!
-                let first = rng.nextInt(below: m)
-                for j in 0..<d { centres[j] = sp[first * d + j] }
-                var pot = 0.0
-                for i in 0..<m { let v = Distance.squaredEuclidean(sp + i * d, sp + first * d, d); cl[i] = v; pot += v }
+                let spT = tb.baseAddress!, norms = nb.baseAddress!, cl = clb.baseAddress!, ca = cab.baseAddress!
+                let cb = crb.baseAddress!, cn = cnb.baseAddress!
+                /// Seeding point `r`.
+                @inline(__always) func point(_ r: Int) -> UnsafePointer<Double> { x.row(rb.isEmpty ? r : rb[r]) }
+                for r in 0..<m {
+                    let p = point(r)
+                    var v = 0.0
+                    for j in 0..<d { let c = p[j]; spT[j &* m &+ r] = c; v += c * c }
+                    norms[r] = v
+                }
+                /// Sum of `m` values in four independent add chains.
+                @inline(__always) func total(_ p: UnsafePointer<Double>) -> Double {
+                    var p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0, i = 0
+                    while i + 4 <= m { p0 += p[i]; p1 += p[i + 1]; p2 += p[i + 2]; p3 += p[i + 3]; i += 4 }
+                    var s = (p0 + p2) + (p1 + p3)
+                    while i < m { s += p[i]; i += 1 }
+                    return s
+                }
+                let first = point(rng.nextInt(below: m))
+                for j in 0..<d { centres[j] = first[j] }
+                // Distances to the first centre, coordinate by coordinate over the runs.
+                cl.initialize(repeating: 0, count: m)
+                for j in 0..<d {
+                    let col = spT + j * m, c = first[j]
+                    for i in 0..<m { let df = col[i] - c; cl[i] += df * df }
+                }
+                var pot = total(cl)
                 for c in 1..<Swift.max(1, k) {
                     // Candidates sampled proportionally to the current potential (the potential
                     // does not change between the trials of one step).
@@ -111,49 +171,59 @@ public enum KMeans {
                         else { picks[t] = rng.nextInt(below: m) }
                     }
                     if pending > 0 {
-                        // One cumulative scan answers every target, smallest first.
+                        // One cumulative scan answers every target, smallest first; it steps
+                        // over whole blocks of 16 (summed in SIMD lanes) that end below the next
+                        // target, and stops once every target is answered.
                         let byTarget = order[0..<pending].sorted { targets[$0] < targets[$1] }
-                        var next = 0, acc = 0.0
-                        for i in 0..<m where next < pending {
+                        var next = 0, acc = 0.0, i = 0
+                        while i < m && next < pending {
+                            let goal = targets[byTarget[next]]
+                            if i + 16 <= m {
+                                var b = SIMD4<Double>(cl[i], cl[i + 1], cl[i + 2], cl[i + 3])
+                                b += SIMD4<Double>(cl[i + 4], cl[i + 5], cl[i + 6], cl[i + 7])
+                                b += SIMD4<Double>(cl[i + 8], cl[i + 9], cl[i + 10], cl[i + 11])
+                                b += SIMD4<Double>(cl[i + 12], cl[i + 13], cl[i + 14], cl[i + 15])
+                                let blockEnd = acc + ((b[0] + b[2]) + (b[1] + b[3]))
+                                if blockEnd < goal { acc = blockEnd; i += 16; continue }
+                            }
                             acc += cl[i]
                             while next < pending && acc >= targets[byTarget[next]] { picks[byTarget[next]] = i; next += 1 }
+                            i += 1
                         }
                     }
                     // Distances to all candidates: ‖s‖² + ‖c‖² − 2·s·c with the dot products
                     // from one dgemm (as scikit-learn scores its trials), floored at 0.
                     for t in 0..<trials {
-                        pots[t] = 0
-                        for j in 0..<d { cb[t * d + j] = sp[picks[t] * d + j] }
+                        let p = point(picks[t])
+                        for j in 0..<d { cb[t * d + j] = p[j] }
                         cn[t] = norms[picks[t]]
                     }
-                    LinearAlgebra.gemm(m: trials, n: m, k: d, a: cb, lda: d, b: sp, ldb: d, transB: true, c: ca, ldc: m)
+                    LinearAlgebra.gemm(m: trials, n: m, k: d, a: cb, lda: d, b: spT, ldb: m, c: ca, ldc: m)
                     for t in 0..<trials {
                         let row = ca + t * m, c2 = cn[t]
-                        var pt = 0.0
-                        for i in 0..<m {
-                            let v = Swift.min(cl[i], Swift.max(0, norms[i] + c2 - 2 * row[i]))
-                            row[i] = v; pt += v
-                        }
-                        pots[t] = pt
+                        for i in 0..<m { row[i] = Swift.min(cl[i], Swift.max(0, norms[i] + c2 - 2 * row[i])) }
+                        pots[t] = total(row)
                     }
                     var best = 0
                     for t in 1..<trials where pots[t] < pots[best] { best = t }
-                    for j in 0..<d { centres[c * d + j] = sp[picks[best] * d + j] }
-                    (cl).update(from: ca + best * m, count: m)
+                    let p = point(picks[best])
+                    for j in 0..<d { centres[c * d + j] = p[j] }
+                    cl.update(from: ca + best * m, count: m)
                     pot = pots[best]
                 }
-               }
               } }
             } }
+          } }
         }
-        if sampleIdx.isEmpty { run(x.base) } else { s.withUnsafeBufferPointer { run($0.baseAddress!) } }
         return centres
     }
 
     /// Lloyd iterations with Hamerly's bounds from `initial` centres. The result carries the
-    /// squared distance of every point to its final centre.
-    public static func hamerly(_ x: PointMatrix, initial: [Double], k: Int, maxIter: Int, tolAbs: Double,
-                               relocate: Bool = true) -> KMeansResult {
+    /// squared distance of every point to its final centre, except with `scatter` when the run
+    /// ends on centres that are the means of their points and none is empty: the inertia then
+    /// comes from the scatter and `squaredDistances` is empty (`exactDistances` fills it).
+    static func hamerly(_ x: PointMatrix, initial: [Double], k: Int, maxIter: Int, tolAbs: Double,
+                        relocate: Bool = true, scatter: Scatter? = nil) -> KMeansResult {
         let n = x.n, d = x.d
         var c = initial
         var labels = [Int32](repeating: 0, count: n)
@@ -166,6 +236,10 @@ public enum KMeans {
         var newC = [Double](repeating: 0, count: k * d)
         var iterations = 0
         var inertia = 0.0
+        // The loop left every centre at the mean of its points (it stopped on the tolerance or
+        // on no change, not on maxIter).
+        var centresAreMeans = false
+        var exact = true
         c.withUnsafeMutableBufferPointer { cb in
           labels.withUnsafeMutableBufferPointer { lb in
             upper.withUnsafeMutableBufferPointer { ub in
@@ -178,8 +252,8 @@ public enum KMeans {
                   // bound despite rounding.
                   NearestCentres.assign(x, centres: cp, k: k, labels: lb.baseAddress!, nearest: ub.baseAddress!,
                                         second: lob.baseAddress!, sums: sp, counts: cnt)
-                  Self.squareRoots(ub.baseAddress!, n)
-                  Self.squareRoots(lob.baseAddress!, n)
+                  VectorSqrt.inPlace(ub.baseAddress!, n)
+                  VectorSqrt.inPlace(lob.baseAddress!, n)
                   for i in 0..<n { lob[i] = Swift.max(0, lob[i] * (1 - 1e-9) - 1e-12) }
                   while iterations < maxIter {
                       iterations += 1
@@ -199,7 +273,7 @@ public enum KMeans {
                           else if mv > secondMove { secondMove = mv }
                       }
                       for t in 0..<(k * d) { cp[t] = newC[t] }
-                      if shiftTotal <= tolAbs && iterations > 1 { break }
+                      if shiftTotal <= tolAbs && iterations > 1 { centresAreMeans = true; break }
                       // Half the distance from each centre to its nearest other centre.
                       for j in 0..<k {
                           var best = Double.infinity
@@ -239,7 +313,12 @@ public enum KMeans {
                               changed += 1
                           }
                       }
-                      if changed == 0 { break }
+                      if changed == 0 { centresAreMeans = true; break }
+                  }
+                  if let scatter, centresAreMeans, !(0..<k).contains(where: { cnt[$0] == 0 }) {
+                      inertia = scatter.inertia(centres: cp, counts: cnt, k: k)
+                      exact = false
+                      return
                   }
                   // Exact squared distances to the final centres (kept in `upper`) and the inertia.
                   for i in 0..<n {
@@ -266,18 +345,8 @@ public enum KMeans {
                 if r.inertia < inertia { return r }
             }
         }
-        return KMeansResult(centroids: c, labels: labels, inertia: inertia, iterations: iterations, squaredDistances: upper)
-    }
-
-    /// Replaces `n` non-negative values by their square roots, four lanes at a time.
-    static func squareRoots(_ p: UnsafeMutablePointer<Double>, _ n: Int) {
-        var i = 0
-        while i + 4 <= n {
-            let v = SIMD4<Double>(p[i], p[i + 1], p[i + 2], p[i + 3]).squareRoot()
-            p[i] = v[0]; p[i + 1] = v[1]; p[i + 2] = v[2]; p[i + 3] = v[3]
-            i += 4
-        }
-        while i < n { p[i] = p[i].squareRoot(); i += 1 }
+        return KMeansResult(centroids: c, labels: labels, inertia: inertia, iterations: iterations,
+                            squaredDistances: exact ? upper : [])
     }
 
     /// Index of the nearest of `k` centres to `p`, and the squared distance.

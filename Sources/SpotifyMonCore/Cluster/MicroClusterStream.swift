@@ -69,8 +69,11 @@ public struct MicroClusterStream: Sendable, Equatable {
     /// Decayed weight of slot `s` now.
     public func weight(_ s: Int) -> Double { weights[s] * _exp(-lambda * (time - stamps[s])) }
 
-    /// Inserts one point.
-    public mutating func insert(_ p: UnsafePointer<Double>) -> Outcome {
+    /// Inserts one point. A point that joins no micro-cluster founds one; when every slot is
+    /// taken, the lightest (decayed) micro-cluster makes room, or with `mergeWhenFull` the two
+    /// micro-clusters whose merge costs least (Ward's increase of the within sum of squares)
+    /// merge, so a summary of a whole data set loses no point's weight (as Birch's CF tree).
+    public mutating func insert(_ p: UnsafePointer<Double>, mergeWhenFull: Bool = false) -> Outcome {
         let (slot, d2) = nearest(p)
         var out: Outcome
         if slot >= 0 && d2 <= radius2 {
@@ -85,7 +88,9 @@ public struct MicroClusterStream: Sendable, Equatable {
             out = Outcome(slot: slot, dist2: d2, weight: w, created: false)
         } else {
             var s = count
-            if count < capacity { count += 1 } else {
+            if count < capacity { count += 1 } else if mergeWhenFull && count > 1 {
+                s = mergeClosestPair()
+            } else {
                 var lightest = Double.infinity
                 for j in 0..<count { let w = weight(j); if w < lightest { lightest = w; s = j } }
             }
@@ -98,6 +103,32 @@ public struct MicroClusterStream: Sendable, Equatable {
         }
         time += 1
         return out
+    }
+
+    /// Merges the two micro-clusters with the least Ward cost `wa·wb/(wa+wb)·‖ca − cb‖²` into
+    /// the first (weighted mean centre, pooled spread); returns the freed slot.
+    mutating func mergeClosestPair() -> Int {
+        var w = [Double](repeating: 0, count: count)
+        for j in 0..<count { w[j] = weight(j) }
+        var best = Double.infinity, ba = 0, bb = 1
+        centers.withUnsafeBufferPointer { cb in
+            let c = cb.baseAddress!
+            for a in 0..<count {
+                for b in (a + 1)..<count {
+                    let cost = w[a] * w[b] / (w[a] + w[b]) * Distance.squaredEuclidean(c + a * d, c + b * d, d)
+                    if cost < best { best = cost; ba = a; bb = b }
+                }
+            }
+        }
+        let wa = w[ba], wb = w[bb], wt = wa + wb
+        centers.withUnsafeMutableBufferPointer { cb in
+            let ca = cb.baseAddress! + ba * d, cbb = cb.baseAddress! + bb * d
+            var gap = 0.0
+            for t in 0..<d { let df = cbb[t] - ca[t]; gap += df * df; ca[t] += df * wb / wt }
+            spread[ba] = (spread[ba] * wa + spread[bb] * wb + wa * wb / wt * gap) / wt
+        }
+        weights[ba] = wt; stamps[ba] = time
+        return bb
     }
 
     /// Live centres and their decayed weights.

@@ -6,6 +6,13 @@ public enum NearestCentres {
     /// Rows per block.
     static let block = 2048
 
+    /// A bound, relative to ‖x‖² + ‖y‖², on the rounding error of a dot-form squared distance
+    /// `‖x‖² + ‖y‖² − 2·x·y` in `d` dimensions (any summation order, with or without FMA): each
+    /// d-term sum errs by at most γ_d = d·ε/(1 − d·ε) of its absolute terms (the dot product's
+    /// by γ_d·‖x‖‖y‖ ≤ γ_d·(‖x‖² + ‖y‖²)/2), and the two additions by a few ε; this is twice
+    /// that total, (4d + 16)·ε.
+    public static func dotFormSlack(_ d: Int) -> Double { Double(4 * d + 16) * Double.ulpOfOne }
+
     /// Fills `labels`, `nearest` (squared distance to the nearest centre, exact) and, if given,
     /// `second` (squared distance to the second nearest, ∞ when k = 1) for every point. With
     /// `sums` (`k × d`) and `counts` (`k`), also adds every point to its centre's running sum

@@ -11,7 +11,7 @@ public enum SpectralClustering {
         if n <= k { return (0..<n).map { Int32($0) } }
         let graph = affinity(x, neighbors: neighbors)
         let (_, vecs) = try BlockKrylovEigen.largest(
-            n: n, count: k, block: k + 2, steps: 3, maxCycles: 60, tol: 1e-3, rng: &rng,
+            n: n, count: k, block: k + 2, steps: 3, maxCycles: 60, tol: 3e-3, rng: &rng,
             apply: { src, dst in graph.matrix.multiply(src, dst, shift: 1) },
             applyBlock: { src, dst, count in graph.matrix.multiplyBlock(src, dst, count: count, shift: 1) })
         // Embedding: row i = (u_1(i), …, u_k(i)) / √deg(i).

@@ -26,11 +26,22 @@ public struct SparseSymmetric: Sendable {
                 for i in 0..<n {
                     let own = t + i * w4
                     var c = 0
-                    while c < w4 {
+                    // Eight vectors per sweep over the row's entries (two accumulators: each
+                    // index and value is loaded once for both), then a last four.
+                    while c + 8 <= w4 {
+                        var acc0 = shift * load(own + c), acc1 = shift * load(own + c + 4)
+                        for e in rs[i]..<rs[i + 1] {
+                            let v = vb[e], src = t + Int(cb[e]) * w4 + c
+                            acc0 += v * load(src); acc1 += v * load(src + 4)
+                        }
+                        for q in 0..<Swift.min(4, count - c) { y[(c + q) * n + i] = acc0[q] }
+                        for q in 0..<Swift.min(4, count - c - 4) { y[(c + 4 + q) * n + i] = acc1[q] }
+                        c += 8
+                    }
+                    if c < w4 {
                         var acc = shift * load(own + c)
                         for e in rs[i]..<rs[i + 1] { acc += vb[e] * load(t + Int(cb[e]) * w4 + c) }
                         for q in 0..<Swift.min(4, count - c) { y[(c + q) * n + i] = acc[q] }
-                        c += 4
                     }
                 }
             } } }
@@ -70,16 +81,36 @@ public enum BlockKrylovEigen {
         var images = [Double](repeating: 0, count: mMax * n)  // rows: A · basis vectors
         var x = [Double](repeating: 0, count: b * n)
         for t in 0..<(b * n) { x[t] = rng.nextGaussian() }
-        var coef = [Double](repeating: 0, count: mMax * b)
+        var coef = [Double](repeating: 0, count: mMax * b), coefPass = coef
         var values = [Double](repeating: 0, count: count)
         var vectors = [Double](repeating: 0, count: count * n)
         for cycle in 0..<Swift.max(1, maxCycles) {
             var m = 0
             var cur = x
             var step = 0
+            // Rayleigh–Ritz matrix T = Q·(AQ)ᵀ, filled from the Gram–Schmidt coefficients:
+            // the images of block j are `cur` when block j + 1 is orthonormalised, and
+            // `cur = Cᵀ·Q + L·Q_{j+1}` gives their coordinates on the basis (C: projections on
+            // the earlier blocks, L: the Cholesky QR factor), so column c of T is read off,
+            // not recomputed with an m × m × n product. Only the last block's images (never
+            // orthonormalised) need one m × b × n product; any fallback to Gram–Schmidt by
+            // vector breaks the relation and computes T in full.
+            var t = Matrix(rows: mMax, cols: mMax)
+            var fullT = false
+            var prevStart = -1, prevAdded = 0  // the block whose images are the first rows of `cur`
             while step <= q && m + b <= mMax {
                 // Orthogonalise `cur` against the basis (two passes) and within itself.
-                let added = orthonormalise(&cur, rows: b, n: n, against: &basis, m: m, coef: &coef, rng: &rng)
+                let (added, factor) = orthonormalise(&cur, rows: b, n: n, against: &basis, m: m, coef: &coef,
+                                                     scratch: &coefPass, rng: &rng)
+                if prevStart >= 0 {
+                    if let factor {
+                        for r in 0..<prevAdded {
+                            let c = prevStart + r
+                            for i in 0..<m { t[i, c] = coef[i * b + r] }
+                            for s in 0..<added { t[m + s, c] = factor[r * b + s] }
+                        }
+                    } else { fullT = true }
+                }
                 if added == 0 { break }
                 for r in 0..<added { for t in 0..<n { basis[(m + r) * n + t] = cur[r * n + t] } }
                 basis.withUnsafeBufferPointer { bb in images.withUnsafeMutableBufferPointer { ib in
@@ -93,16 +124,19 @@ public enum BlockKrylovEigen {
                 cur = [Double](repeating: 0, count: b * n)
                 for r in 0..<added { for t in 0..<n { cur[r * n + t] = images[(m + r) * n + t] } }
                 for r in added..<b { for t in 0..<n { cur[r * n + t] = rng.nextGaussian() } }
+                prevStart = m; prevAdded = added
                 m += added
                 step += 1
             }
-            // Rayleigh–Ritz: T = Q·(AQ)ᵀ.
-            var t = Matrix(rows: m, cols: m)
-            basis.withUnsafeBufferPointer { bb in images.withUnsafeBufferPointer { ib in t.data.withUnsafeMutableBufferPointer { tb in
-                LinearAlgebra.gemm(m: m, n: m, k: n, a: bb.baseAddress!, lda: n, b: ib.baseAddress!, ldb: n, transB: true,
-                                   c: tb.baseAddress!, ldc: m)
+            // The columns T lacks: all of them after a fallback, else the last block's.
+            let (c0, width) = fullT || prevStart < 0 ? (0, m) : (prevStart, m - prevStart)
+            var cols = [Double](repeating: 0, count: m * width)
+            basis.withUnsafeBufferPointer { bb in images.withUnsafeBufferPointer { ib in cols.withUnsafeMutableBufferPointer { cb in
+                LinearAlgebra.gemm(m: m, n: width, k: n, a: bb.baseAddress!, lda: n, b: ib.baseAddress! + c0 * n, ldb: n,
+                                   transB: true, c: cb.baseAddress!, ldc: width)
             } } }
-            for i in 0..<m { for j in 0..<i { let v = 0.5 * (t[i, j] + t[j, i]); t[i, j] = v; t[j, i] = v } }
+            for i in 0..<m { for c in 0..<width { t[i, c0 + c] = cols[i * width + c] } }
+            t = rayleighRitzBlock(t, m)
             let (w, v) = try LinearAlgebra.symmetricEigen(t)
             // Top b Ritz vectors: X = Vᵀ_top · Q, and their images.
             let take = Swift.min(b, m)
@@ -134,19 +168,34 @@ public enum BlockKrylovEigen {
         return (values, vectors)
     }
 
+    /// The leading `m × m` block of `t`, symmetrised (the average of T and Tᵀ).
+    static func rayleighRitzBlock(_ t: Matrix, _ m: Int) -> Matrix {
+        var out = Matrix(rows: m, cols: m)
+        for i in 0..<m { for j in 0..<m { out[i, j] = 0.5 * (t[i, j] + t[j, i]) } }
+        return out
+    }
+
     /// Cholesky QR, twice (CholQR2): `G = Y·Yᵀ` (BLAS), `L = chol(G)` (LAPACK), `Y ← L⁻¹·Y`.
-    /// Returns false (leaving `y` untouched) when the block is numerically rank-deficient.
-    static func choleskyQR(_ y: inout [Double], rows b: Int, n: Int) -> Bool {
+    /// Returns the combined factor `L₁·L₂` (`b × b` lower triangular, row-major: the old `Y`
+    /// is `L₁·L₂` times the new one), or nil (leaving `y` untouched) when the block is
+    /// numerically rank-deficient.
+    static func choleskyQR(_ y: inout [Double], rows b: Int, n: Int) -> [Double]? {
         var out = [Double](repeating: 0, count: b * n)
         let saved = y
+        var factor = [Double](repeating: 0, count: b * b)
+        for i in 0..<b { factor[i * b + i] = 1 }
         for _ in 0..<2 {
             var g = Matrix(rows: b, cols: b)
             y.withUnsafeBufferPointer { yb in g.data.withUnsafeMutableBufferPointer { gb in
                 LinearAlgebra.gemm(m: b, n: b, k: n, a: yb.baseAddress!, lda: n, b: yb.baseAddress!, ldb: n, transB: true,
                                    c: gb.baseAddress!, ldc: b)
             } }
-            guard let l = try? LinearAlgebra.cholesky(g) else { y = saved; return false }
-            for i in 0..<b where !(l[i, i] * l[i, i] > 1e-10 * Swift.max(g[i, i], 1e-300)) { y = saved; return false }
+            guard let l = try? LinearAlgebra.cholesky(g) else { y = saved; return nil }
+            for i in 0..<b where !(l[i, i] * l[i, i] > 1e-10 * Swift.max(g[i, i], 1e-300)) { y = saved; return nil }
+            // factor ← factor · L (both lower triangular).
+            var next = [Double](repeating: 0, count: b * b)
+            for r in 0..<b { for c in 0...r { var v = 0.0; for s in c...r { v += factor[r * b + s] * l.data[s * b + c] }; next[r * b + c] = v } }
+            factor = next
             // L⁻¹ by forward substitution (b is small).
             var inv = [Double](repeating: 0, count: b * b)
             for c in 0..<b {
@@ -162,25 +211,31 @@ public enum BlockKrylovEigen {
             } } }
             swap(&y, &out)
         }
-        return true
+        return factor
     }
 
     /// Orthonormalises the `rows` vectors of `y` against `basis[0..<m]` and each other;
-    /// returns how many independent vectors remain (moved to the front of `y`).
+    /// returns how many independent vectors remain (moved to the front of `y`) and, when the
+    /// block stayed whole, its coordinates: `coef` (`m × rows`, both passes summed) holds the
+    /// projections on the basis and the factor `L` (`rows × rows`) those on the new vectors,
+    /// `y_old = coefᵀ·Q + L·y_new`. The factor is nil after a fallback to Gram–Schmidt by vector.
     static func orthonormalise(_ y: inout [Double], rows: Int, n: Int, against basis: inout [Double], m: Int,
-                               coef: inout [Double], rng: inout Xoshiro256) -> Int {
+                               coef: inout [Double], scratch: inout [Double], rng: inout Xoshiro256) -> (Int, [Double]?) {
         if m > 0 {
-            for _ in 0..<2 {
-                basis.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yb in coef.withUnsafeMutableBufferPointer { cb in
-                    // C = Q·Yᵀ (m × rows); Y -= Cᵀ·Q.
+            /// One pass: C = Q·Yᵀ (m × rows); Y -= Cᵀ·Q.
+            func project(_ c: inout [Double]) {
+                basis.withUnsafeBufferPointer { bb in y.withUnsafeMutableBufferPointer { yb in c.withUnsafeMutableBufferPointer { cb in
                     LinearAlgebra.gemm(m: m, n: rows, k: n, a: bb.baseAddress!, lda: n, b: yb.baseAddress!, ldb: n, transB: true,
                                        c: cb.baseAddress!, ldc: rows)
                     LinearAlgebra.gemm(m: rows, n: n, k: m, alpha: -1, a: cb.baseAddress!, lda: rows, transA: true,
                                        b: bb.baseAddress!, ldb: n, beta: 1, c: yb.baseAddress!, ldc: n)
                 } } }
             }
+            project(&coef)
+            project(&scratch)
+            for i in 0..<(m * rows) { coef[i] += scratch[i] }
         }
-        if choleskyQR(&y, rows: rows, n: n) { return rows }
+        if let factor = choleskyQR(&y, rows: rows, n: n) { return (rows, factor) }
         var kept = 0
         for r in 0..<rows {
             // Modified Gram–Schmidt against the kept vectors of this block.
@@ -201,6 +256,6 @@ public enum BlockKrylovEigen {
             kept += 1
         }
         _ = rng
-        return kept
+        return (kept, nil)
     }
 }
