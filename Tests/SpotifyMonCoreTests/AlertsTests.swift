@@ -310,7 +310,12 @@ struct AlertClassifierTests {
         let ra = AlertFixtures.run(a, Array(events[half...])), rb = AlertFixtures.run(b, Array(events[half...]))
         #expect(ra.count == rb.count)
         #expect(zip(ra, rb).allSatisfy { $0.1 == $1.1 })
-        #expect(a.snapshot() == b.snapshot())
+        if let k = (0..<min(ra.count, rb.count)).first(where: { ra[$0].1 != rb[$0].1 }) {
+            print("DEBUG first diff \(k) of \(ra.count): \(ra[k].0.message) | \(ra[k].1) | \(rb[k].1)")
+        }
+        let sa = a.snapshot(), sb = b.snapshot()
+        if let k = zip(sa, sb).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset { print("DEBUG snapshot diff at \(k) of \(sa.count)") }
+        #expect(sa == sb)
         // Corrupt snapshots fail and leave the engine as it was.
         var bad = snap
         bad[bad.count / 2] ^= 0x55

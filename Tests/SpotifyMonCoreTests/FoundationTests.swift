@@ -132,7 +132,7 @@ struct BusinessContextTests {
 struct NumericsTests {
     @Test func floatSIMDExpIsAccurate() {
         var rng = Xoshiro256(seed: 9)
-        var xs: [Float] = [-200, -87, -86.5, -20, -1, 0, 1e-6, 0.5, 1, 10, 87.9, 88, 300]
+        var xs: [Float] = [-200, -87, -80, -79.5, -20, -1, 0, 1e-6, 0.5, 1, 10, 87.9, 88, 300]
         for _ in 0..<4_000 { xs.append(Float((rng.nextUnit() - 0.5) * 170)) }
         while xs.count % 8 != 0 { xs.append(0) }
         for b in stride(from: 0, to: xs.count, by: 8) {
@@ -140,7 +140,7 @@ struct NumericsTests {
             for l in 0..<8 { v[l] = xs[b + l] }
             let e = fastExp(v)
             for l in 0..<8 {
-                let x = Double(min(max(xs[b + l], -87), 88))
+                let x = Double(min(max(xs[b + l], -80), 88))
                 let want = Foundation.exp(x)
                 #expect(abs(Double(e[l]) - want) <= 4e-7 * want, "x = \(xs[b + l])")
             }

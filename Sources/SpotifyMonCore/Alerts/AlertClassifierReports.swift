@@ -23,6 +23,8 @@ extension AlertClassifier {
             w.write(context.allDeployments)
             w.write(UInt64(maintenance.count))
             for m in maintenance { w.write(m.service); w.write(m.start); w.write(m.end) }
+            // and the expertise bonuses as they stand (refreshed in place between full refreshes).
+            w.write(response.bonus.map(\.bitPattern))
             return Snapshot.seal(w, engine: .classifier)
         }
     }
@@ -63,6 +65,10 @@ extension AlertClassifier {
                 throw SMONError.corrupt("snapshot window time out of range")
             }
             windows = (d, m)
+            let bonus: [UInt32] = try r.read()
+            guard bonus.count == resp.bonus.count else { throw SMONError.corrupt("snapshot expertise table has the wrong shape") }
+            resp.bonus = bonus.map { Float(bitPattern: $0) }
+            guard resp.bonus.allSatisfy({ $0.isFinite }) else { throw SMONError.corrupt("snapshot expertise bonus is not finite") }
         }
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }

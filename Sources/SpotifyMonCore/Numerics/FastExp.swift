@@ -67,10 +67,13 @@ public func fastExpInPlace(_ v: UnsafeMutablePointer<Double>, _ count: Int) {
 /// The exponential of eight Floats at once (softmax over logits), with the same shift trick
 /// as the Double version: k = round(x / ln 2) from the 1.5·2²³ shift, r = x − k·ln 2 split in
 /// two parts, a degree-6 Taylor polynomial on |r| ≤ ln 2 / 2 (relative error below 3e-7), and
-/// 2^k from the shifted value's low bits. Inputs are clamped to [−87, 88].
+/// 2^k from the shifted value's low bits. Inputs are clamped to [−80, 88]: the smallest
+/// result, about 1.8e-35, stays far enough from the subnormal range that products with it
+/// (softmax gradients) do not turn subnormal, which would make learning depend on the
+/// thread's flush-to-zero mode and run slowly.
 @inlinable
 public func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    var xc = x.replacing(with: -87, where: x .< -87)
+    var xc = x.replacing(with: -80, where: x .< -80)
     xc = xc.replacing(with: 88, where: xc .> 88)
     let shift = SIMD8<Float>(repeating: 12_582_912)
     let t = xc * 1.442_695_04 + shift
