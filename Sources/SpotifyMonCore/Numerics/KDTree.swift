@@ -365,12 +365,7 @@ public struct KDTree: Sendable {
                         let base = cols + s0 * d
                         var r = 0
                         while r + 4 <= len {
-                            var acc = SIMD4<Double>()
-                            for t in 0..<d {
-                                let cv = base + t * len + r
-                                let df = SIMD4<Double>(cv[0], cv[1], cv[2], cv[3]) - SIMD4<Double>(repeating: q[t])
-                                acc += df * df
-                            }
+                            let acc = Self.fourDistances(q, base, len: len, at: r, d: d)
                             let inside = acc .<= SIMD4<Double>(repeating: r2)
                             if any(inside) {
                                 for u in 0..<4 where inside[u] { if !visit(Int(index[s0 + r + u])) { return } }
@@ -463,6 +458,19 @@ public struct KDTree: Sendable {
         }
     }
 
+    /// Squared distances from `q` to points `r ..< r+4` of a leaf stored by columns at `base`
+    /// (`len` points per column, `d` columns).
+    @inline(__always)
+    static func fourDistances(_ q: UnsafePointer<Double>, _ base: UnsafePointer<Double>, len: Int, at r: Int, d: Int) -> SIMD4<Double> {
+        var acc = SIMD4<Double>()
+        for t in 0..<d {
+            let c = base + t * len + r
+            let df = SIMD4<Double>(c[0], c[1], c[2], c[3]) - SIMD4<Double>(repeating: q[t])
+            acc += df * df
+        }
+        return acc
+    }
+
     /// Merges the points of leaf `[s, e)` into the `count` nearest found so far (sorted, at
     /// most `k`): distances of four points at a time from the leaf's columns, and the insertion
     /// only for lanes below the current k-th distance.
@@ -482,12 +490,7 @@ public struct KDTree: Sendable {
         }
         var r = 0
         while r + 4 <= len {
-            var acc = SIMD4<Double>()
-            for t in 0..<d {
-                let c = base + t * len + r
-                let df = SIMD4<Double>(c[0], c[1], c[2], c[3]) - SIMD4<Double>(repeating: q[t])
-                acc += df * df
-            }
+            let acc = Self.fourDistances(q, base, len: len, at: r, d: d)
             let bound = count == k ? distances[k - 1] : Double.infinity
             if (acc .< bound) != SIMDMask<SIMD4<Int64>>() {
                 for u in 0..<4 { offer(acc[u], r + u) }
