@@ -337,7 +337,9 @@ public struct KDTree: Sendable {
         while node >= 0 { active[Int(node)] -= 1; node = parent[Int(node)] }
     }
 
-    /// `radius`, skipping subtrees whose `active` counter is 0 (e.g. already-labelled points).
+    /// Calls `visit(originalIndex)` for every point within squared distance `r2` of `q` (the
+    /// point itself included), skipping subtrees whose `active` counter is 0 (e.g. points
+    /// already labelled); stops early when `visit` returns false.
     public func radius(_ q: UnsafePointer<Double>, _ r2: Double, active: [Int32], _ visit: (Int) -> Bool) {
         guard n > 0 else { return }
         columns.withUnsafeBufferPointer { cb in box.withUnsafeBufferPointer { bb in active.withUnsafeBufferPointer { ab in
@@ -524,73 +526,6 @@ public struct KDTree: Sendable {
         var s = 0.0
         for t in 0..<d { let e = Swift.max(abs(q[t] - lo[t]), abs(hi[t] - q[t])); s += e * e }
         return s
-    }
-
-    /// Calls `visit(originalIndex)` for every point within squared distance `r2` of `q`
-    /// (the point itself included); stops early when `visit` returns false.
-    public func radius(_ q: UnsafePointer<Double>, _ r2: Double, _ visit: (Int) -> Bool) {
-        guard n > 0 else { return }
-        pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in
-            let p = pb.baseAddress!, bx = bb.baseAddress!
-            var stack = Stack64()  // no allocation per query
-            withUnsafeMutableBytes(of: &stack) { sraw in
-                let st = sraw.baseAddress!.assumingMemoryBound(to: Int32.self)
-                var top = 1
-                st[0] = 0
-                while top > 0 {
-                    top -= 1
-                    let node = Int(st[top])
-                    if boxDistance(q, node, bx) > r2 { continue }
-                    let l = left[node]
-                    if boxMaxDistance(q, node, bx) <= r2 {
-                        // The whole box is inside the ball: no distance to compute.
-                        for r in Int(start[node])..<Int(end[node]) { if !visit(Int(index[r])) { return } }
-                        continue
-                    }
-                    if l < 0 {
-                        for r in Int(start[node])..<Int(end[node]) {
-                            if Distance.squaredEuclidean(q, p + r * d, d) <= r2 {
-                                if !visit(Int(index[r])) { return }
-                            }
-                        }
-                    } else if top + 2 <= 64 {
-                        st[top] = right[node]; st[top + 1] = l; top += 2
-                    }
-                }
-            }
-        } }
-    }
-
-    /// Number of points within squared distance `r2` of `q`; stops once `cap` is reached
-    /// (the result is then at least `cap`).
-    public func count(_ q: UnsafePointer<Double>, _ r2: Double, cap: Int) -> Int {
-        guard n > 0 else { return 0 }
-        var c = 0
-        pts.withUnsafeBufferPointer { pb in box.withUnsafeBufferPointer { bb in
-            let p = pb.baseAddress!, bx = bb.baseAddress!
-            var stack = [Int32](repeating: 0, count: 0)
-            stack.reserveCapacity(64)
-            stack.append(0)
-            while let nodeI = stack.popLast() {
-                let node = Int(nodeI)
-                if boxDistance(q, node, bx) > r2 { continue }
-                if boxMaxDistance(q, node, bx) <= r2 {
-                    c += Int(end[node] - start[node])
-                    if c >= cap { return }
-                    continue
-                }
-                let l = left[node]
-                if l < 0 {
-                    for r in Int(start[node])..<Int(end[node]) where Distance.squaredEuclidean(q, p + r * d, d) <= r2 {
-                        c += 1
-                        if c >= cap { return }
-                    }
-                } else {
-                    stack.append(right[node]); stack.append(l)
-                }
-            }
-        } }
-        return c
     }
 
     /// The `k` nearest points to `q` (original indices and squared distances, nearest first).
