@@ -12,10 +12,6 @@ public enum FeatureHash {
     @inline(__always)
     public static func start(_ s: Space) -> UInt64 { (FNV1a.basis ^ s.rawValue) &* FNV1a.prime }
 
-    /// ASCII lower-casing of one byte.
-    @inline(__always)
-    public static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
-
     /// The hash of a byte run in a namespace (ASCII letters lower-cased).
     @inline(__always)
     public static func bytes(_ s: Space, _ p: UnsafeRawBufferPointer) -> UInt64 {
