@@ -60,7 +60,7 @@ extension AlertClassifier {
             let d: [BusinessContext.Deployment] = try r.read()
             var m: [(service: UInt64, start: Int64, end: Int64)] = []
             for _ in 0..<(try r.readCount(minSize: 24)) { m.append((try r.read(), try r.read(), try r.read())) }
-            let inRange = { (t: Int64) in abs(t) <= Self.maxTimestampMs }
+            let inRange = { (t: Int64) in t.magnitude <= Self.maxTimestampMs.magnitude } // magnitude: no trap on Int64.min
             guard d.allSatisfy({ inRange($0.startMs) && inRange($0.endMs) }), m.allSatisfy({ inRange($0.start) && inRange($0.end) }) else {
                 throw SMONError.corrupt("snapshot window time out of range")
             }

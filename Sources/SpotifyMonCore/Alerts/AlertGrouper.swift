@@ -93,7 +93,7 @@ extension AlertGroup: SnapshotCodable {
         context = try r.read(); textBits = try r.read(); alertnames = try r.read()
         guard services.count <= 8, depends.count <= 16, alertnames.count <= 8 else { throw SMONError.corrupt("snapshot group too large") }
         let lim = AlertClassifier.maxTimestampMs
-        guard abs(firstMs) <= lim, abs(lastMs) <= lim, rootConfidence.isFinite, (1...5).contains(bestPriority) else {
+        guard firstMs.magnitude <= lim.magnitude, lastMs.magnitude <= lim.magnitude, rootConfidence.isFinite, (1...5).contains(bestPriority) else {
             throw SMONError.corrupt("snapshot holds an out-of-range group")
         }
     }

@@ -53,8 +53,8 @@ extension FingerprintState: SnapshotCodable {
         statsSince = Float(bitPattern: try r.read()); statsFlaps = Float(bitPattern: try r.read())
         statsRootClass = try r.read(); statsRootTeam = try r.read(); statsGroupFlags = try r.read()
         let lim = AlertClassifier.maxTimestampMs
-        guard [lastFireMs, lastResolveMs, lastSeenMs].allSatisfy({ abs($0) <= lim }),
-              statsAtMs == .min || abs(statsAtMs) <= lim,
+        guard [lastFireMs, lastResolveMs, lastSeenMs].allSatisfy({ $0.magnitude <= lim.magnitude }),
+              statsAtMs == .min || statsAtMs.magnitude <= lim.magnitude,
               flaps.isFinite, autoResolveSeconds.isFinite, fpRate.isFinite, fpFeedback.isFinite,
               statsSince.isFinite, statsFlaps.isFinite else {
             throw SMONError.corrupt("snapshot holds an out-of-range alert history")
