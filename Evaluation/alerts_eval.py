@@ -65,26 +65,45 @@ def score_ours(alerts, outputs):
     covered = {a["incident_id"] for (a, _), s in zip(firing, surfaced) if s}
     real_surfaced = sum(1 for (a, _), s in zip(firing, surfaced) if s and a["incident_id"] in real_inc)
     # Why real incidents were left without a surfaced alert: every alert rated a false positive;
-    # every alert folded as a repeat of a fingerprint its group had already seen after paging
-    # (the same rule on the same service while already firing: what deduplication folds); or
-    # new fingerprints suppressed as duplicates in a group that had already paged.
-    missed_rated_fp = missed_repeats = missed_other = 0
-    seen = {}
-    repeat = []
-    for a, o in firing:
+    # every alert rated real was the very alert already firing in its group (same fingerprint,
+    # not resolved since: what any deduplication folds); every such alert came from a service
+    # and named a cause (class) its group had already surfaced a real alert for (a coincident
+    # incident of the same kind on the same service); or other.
+    missed_rated_fp = missed_still_firing = missed_same_cause = missed_other = 0
+    firing_in = {}          # fingerprint -> group it fires in
+    paged = {}              # group -> {(service, class)} of surfaced alerts rated real
+    kind = {}               # alert index among firing -> "fp" / "firing" / "same" / "new"
+    k = 0
+    for a, o in zip(alerts, outputs):
+        fp = a["fingerprint"]
+        if a.get("status") == "resolved":
+            firing_in.pop(fp, None)
+            continue
         g = o["group_id"]
-        fps = seen.setdefault(g, set())
-        repeat.append(a["fingerprint"] in fps)
-        fps.add(a["fingerprint"])
+        real = o["false_positive_probability"] < 0.5
+        if not real:
+            kind[k] = "fp"
+        elif firing_in.get(fp) == g:
+            kind[k] = "firing"
+        elif (a["service_name"], o["alert_class"]) in paged.get(g, ()):
+            kind[k] = "same"
+        else:
+            kind[k] = "new"
+        firing_in[fp] = g
+        if real and not o["suppressed"]:
+            paged.setdefault(g, set()).add((a["service_name"], o["alert_class"]))
+        k += 1
     by_inc = {}
-    for (a, o), r in zip(firing, repeat):
-        by_inc.setdefault(a["incident_id"], []).append((o, r))
+    for j, (a, o) in enumerate(firing):
+        by_inc.setdefault(a["incident_id"], []).append(kind[j])
     for i in real_inc - covered:
-        rows = by_inc[i]
-        if all(o["suppression_reason"] == "likely_false_positive" or o["false_positive_probability"] >= 0.5 for o, _ in rows):
+        ks = [x for x in by_inc[i] if x != "fp"]
+        if not ks:
             missed_rated_fp += 1
-        elif all(r for _, r in rows):
-            missed_repeats += 1
+        elif all(x == "firing" for x in ks):
+            missed_still_firing += 1
+        elif all(x in ("firing", "same") for x in ks):
+            missed_same_cause += 1
         else:
             missed_other += 1
     prec, rec, pf1 = pair_f1(inc, grp)
@@ -108,7 +127,8 @@ def score_ours(alerts, outputs):
         "real_alerts_surfaced_per_real_incident": real_surfaced / max(len(real_inc), 1),
         "real_incidents_without_surfaced_alert": len(real_inc - covered),
         "missed_all_rated_false_positive": missed_rated_fp,
-        "missed_all_repeats_of_group_fingerprints": missed_repeats,
+        "missed_all_still_firing_in_group": missed_still_firing,
+        "missed_same_service_and_cause_already_paged": missed_same_cause,
         "missed_other": missed_other,
     }
 
@@ -230,7 +250,8 @@ def main():
     print("\nmean over seeds:")
     keys = ["class_macro_f1", "team_accuracy", "team_macro_f1", "fp_roc_auc", "priority_accuracy", "grouping_ari",
             "grouping_pair_f1", "suppressed_share", "surfaced_per_real_incident", "real_incidents_without_surfaced_alert",
-            "missed_all_rated_false_positive", "missed_all_repeats_of_group_fingerprints", "missed_other"]
+            "missed_all_rated_false_positive", "missed_all_still_firing_in_group",
+            "missed_same_service_and_cause_already_paged", "missed_other"]
     for k in keys:
         print(f"  {k}: {mean(k):.4f}")
     if not args.no_river:
@@ -272,8 +293,11 @@ def markdown(rows, args):
     out.append(f"| real incidents left without a surfaced alert | {m('real_incidents_without_surfaced_alert'):.1f} of "
                f"{m('real_incidents'):.0f} ({100*m('real_incidents_without_surfaced_alert')/m('real_incidents'):.2f}%) |")
     out.append(f"| — every alert rated a false positive | {m('missed_all_rated_false_positive'):.1f} |")
-    out.append(f"| — every alert a repeat of a fingerprint already in its paged group | {m('missed_all_repeats_of_group_fingerprints'):.1f} |")
-    out.append(f"| — new fingerprints folded into a group that had already paged | {m('missed_other'):.1f} |")
+    out.append(f"| — every alert rated real the same alert still firing in its group (same fingerprint) | "
+               f"{m('missed_all_still_firing_in_group'):.1f} |")
+    out.append(f"| — every other one from a service and of a cause its group had already paged for | "
+               f"{m('missed_same_service_and_cause_already_paged'):.1f} |")
+    out.append(f"| — other | {m('missed_other'):.1f} |")
     out.append(f"| priority accuracy (P1–P4) | {m('priority_accuracy'):.3f} |")
     return "\n".join(out) + "\n"
 

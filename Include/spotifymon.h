@@ -299,10 +299,13 @@ enum {
     SMON_SUPPRESS_RESOLVED = 6        /* a resolved notification: history updated, nothing to page */
 };
 /* An alert the model rates real (false-positive probability < classifier.real_threshold) is
-   never suppressed while its group has no surfaced alert; nor, once the group has paged, when
-   its service is new to the group's surfaced real alerts and its own text names
-   a class with confidence > classifier.new_root_confidence (likely another incident's root:
-   counted as "surfaced_new_root" in the stats JSON). */
+   never suppressed while its group has no surfaced alert. Once the group has paged, it is
+   still surfaced when its own text names a class with confidence >
+   classifier.new_root_confidence and its service or that class is new to the group's
+   surfaced real alerts (likely another incident's root: "new_root_in_group" in the JSON
+   result, counted as "surfaced_new_root" in the stats JSON), or when every alert of the group
+   had resolved before it fired (a new episode: "refired_after_resolve", counted as
+   "surfaced_refired"). */
 
 /** The decisions about one alert, in a caller-owned struct. */
 typedef struct smon_alert_result {

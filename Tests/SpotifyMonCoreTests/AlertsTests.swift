@@ -289,6 +289,60 @@ struct AlertClassifierTests {
         #expect(off[1].groupId == off[0].groupId && off[1].suppressed && off[1].reason == .duplicate && !off[1].newRootInGroup)
     }
 
+    @Test func aNewCauseAtAPagedServiceIsSurfaced() throws {
+        // One service, two causes: the group pages for a database problem, then the same service
+        // reports a full disk (a cause the group has not paged for: surfaced), then the disk again
+        // under another rule (that cause has paged now: a duplicate).
+        func run(_ minConfidence: String) throws -> [AlertResult] {
+            let c = try AlertFixtures.classifier([("classifier.new_root_confidence", minConfidence)])
+            let t = AlertFixtures.t0
+            let ctx = [("cluster", "prod-eu-1")] // same cluster: the cause differs, the incident may not
+            return [
+                c.classify(AlertFixtures.alert("Deadlock detected in db-a query, replication stalled", service: "db-a", metric: "db_deadlocks", labels: ctx)),
+                c.classify(AlertFixtures.alert("Disk full on db-a: volume capacity exhausted", service: "db-a", metric: "disk_used",
+                                               t: t + 60_000, labels: ctx)),
+                c.classify(AlertFixtures.alert("Disk full on db-a: inode capacity exhausted", service: "db-a", metric: "inodes_used",
+                                               t: t + 90_000, labels: ctx)),
+            ]
+        }
+        let on = try run("0.5"), off = try run("1")
+        #expect(on[1].groupId == on[0].groupId && on[2].groupId == on[0].groupId, "the three alerts should share a group")
+        #expect(on[0].alertClass != on[1].alertClass && on[1].confidence > 0.5, "\(on[0]) | \(on[1])")
+        #expect(!on[0].suppressed && !on[1].suppressed && on[1].newRootInGroup, "the second cause was suppressed")
+        #expect(on[2].suppressed && on[2].reason == .duplicate && !on[2].newRootInGroup)
+        #expect(off[1].suppressed && off[1].reason == .duplicate && !off[1].newRootInGroup)
+    }
+
+    @Test func anAlertFiringAgainAfterItsGroupResolvedIsSurfaced() throws {
+        // A fires and pages; B (same group) fires; A re-notifies (a duplicate); A resolves, B
+        // still fires: A again is a duplicate. B resolves: the group's incident is over, and A
+        // firing again starts another episode (surfaced); its re-notification folds again.
+        let c = try AlertFixtures.classifier()
+        let t = AlertFixtures.t0
+        func a(_ dt: Int64, _ fp: String, resolved: Bool = false) -> AlertResult {
+            c.classify(AlertFixtures.alert(fp == "A" ? "Replication lag on db-a is 45s" : "Slow queries on db-a",
+                                           service: "db-a", metric: fp == "A" ? "lag" : "slow", t: t + dt,
+                                           fingerprint: fp, resolved: resolved))
+        }
+        let first = a(0, "A"), b = a(30_000, "B"), again = a(60_000, "A")
+        _ = a(90_000, "A", resolved: true)
+        let whileB = a(120_000, "A")
+        _ = a(130_000, "A", resolved: true); _ = a(150_000, "B", resolved: true)
+        let reopened = a(240_000, "A"), renotified = a(270_000, "A")
+        #expect(!first.suppressed && first.falsePositiveProbability < 0.5)
+        #expect([b, again, whileB, reopened, renotified].allSatisfy { $0.groupId == first.groupId }, "one group throughout")
+        #expect(again.suppressed && again.reason == .duplicate && !again.refiredAfterResolve)
+        #expect(whileB.suppressed && !whileB.refiredAfterResolve, "B was still firing")
+        #expect(!reopened.suppressed && reopened.refiredAfterResolve, "\(reopened)")
+        #expect(renotified.suppressed && renotified.reason == .duplicate)
+        #expect(c.statsJSON().contains("\"surfaced_refired\":1"))
+        // The firing counts survive a snapshot.
+        let d = try AlertFixtures.classifier()
+        try c.snapshot().withUnsafeBytes { try d.restore($0) }
+        #expect(d.snapshot() == c.snapshot())
+        #expect(d.grouper.groups.map(\.firing) == c.grouper.groups.map(\.firing))
+    }
+
     @Test func realIncidentsMergedIntoPagedGroupsStillSurface() throws {
         // On a generated stream, real incidents whose alerts all land in a group that already paged
         // for another incident: fewer with new roots surfaced than with the rule disabled.

@@ -37,6 +37,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     var classified: UInt64 = 0, learned: UInt64 = 0, groupsOpened: UInt64 = 0
     /// Alerts surfaced as a new root in a group that had already paged (see `AlertResult.newRootInGroup`).
     var surfacedNewRoot: UInt64 = 0
+    /// Alerts surfaced because their group had resolved (see `AlertResult.refiredAfterResolve`).
+    var surfacedRefired: UInt64 = 0
     var feedbackClass: UInt64 = 0, feedbackTeam: UInt64 = 0, feedbackFP: UInt64 = 0, feedbackPriority: UInt64 = 0
     var lastTimeMs: Int64 = 0
 
@@ -472,6 +474,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
                 let d = Float(t - f.lastFireMs) / 1000
                 f.autoResolveSeconds = f.autoResolveSeconds < 0 ? d : 0.7 * f.autoResolveSeconds + 0.3 * d
             }
+            if f.firing { grouper.stopFiring(f.groupId) }
             f.firing = false
             f.statsRootClass = -1; f.statsRootTeam = -1; f.statsGroupFlags = 0
             f.lastResolveMs = t
@@ -497,10 +500,16 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         r.groupId = g.id
         r.newGroup = isNew
         if isNew { groupsOpened &+= 1 }
+        // A fingerprint starting to fire here counts in the group (moved: no longer in the old one).
+        if !(wasFiring && f.groupId == g.id) {
+            if wasFiring { grouper.stopFiring(f.groupId) }
+            grouper.startFiring(gslot)
+        }
         f.groupId = g.id
 
         // Suppression: never the only alert rated real of a group without a surfaced alert,
-        // nor one that looks like the root of another incident than those the group paged for.
+        // nor one that looks like the root of another incident than those the group paged for
+        // (a confident cause at a service, or of a kind, it has not paged for).
         let real = r.falsePositiveProbability < realThreshold
         var reason = SuppressionReason.none
         if g.surfaced > 0 && (g.surfacedReal > 0 || !real) {
@@ -509,6 +518,11 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
                 reason = .none
                 r.newRootInGroup = true
                 surfacedNewRoot &+= 1
+            } else if reason == .duplicate && real && g.firing == 0 {
+                // Every alert of the group had resolved: the incident was over, this one starts another.
+                reason = .none
+                r.refiredAfterResolve = true
+                surfacedRefired &+= 1
             }
         } else if g.surfaced == 0 && !real {
             if r.falsePositiveProbability >= fpSuppress { reason = .likelyFalsePositive }
@@ -518,7 +532,11 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         }
         r.suppressed = reason != .none
         r.reason = reason
-        if !r.suppressed { grouper.surfaced(gslot, priority: r.priority, real: real, key: key) }
+        if !r.suppressed {
+            // The causes it pages for: its class, and the one its own words name confidently.
+            let causes = AlertGrouper.classBit(r.alertClass) | (key.clsConfidence > newRootConfidence ? AlertGrouper.classBit(key.cls) : 0)
+            grouper.surfaced(gslot, priority: r.priority, real: real, key: key, classes: causes)
+        }
         if real, g.rootClass < 0 { grouper.setRoot(gslot, cls: r.alertClass, team: r.team, confidence: r.confidence) }
         fingerprints[slot] = f
 

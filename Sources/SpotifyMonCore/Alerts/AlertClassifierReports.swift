@@ -7,7 +7,7 @@ extension AlertClassifier {
     public func snapshot() -> [UInt8] {
         lock.withLock {
             var w = SnapshotWriter()
-            w.write(UInt32(3)) // classifier payload version
+            w.write(UInt32(4)) // classifier payload version
             classes.encode(to: &w)
             teams.encode(to: &w)
             model.encode(to: &w)
@@ -25,6 +25,7 @@ extension AlertClassifier {
             for m in maintenance { w.write(m.service); w.write(m.start); w.write(m.end) }
             // and the expertise bonuses as they stand (refreshed in place between full refreshes).
             w.write(response.bonus.map(\.bitPattern))
+            w.write(surfacedRefired) // since version 4
             return Snapshot.seal(w, engine: .classifier)
         }
     }
@@ -33,7 +34,7 @@ extension AlertClassifier {
     public func restore(_ bytes: UnsafeRawBufferPointer) throws {
         var r = try Snapshot.open(bytes, engine: .classifier)
         let version: UInt32 = try r.read()
-        guard (1...3).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
+        guard (1...4).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
         var c = LabelTable(capacity: classes.capacity), t = LabelTable(capacity: teams.capacity)
         try c.decode(from: &r)
         try t.decode(from: &r)
@@ -47,6 +48,7 @@ extension AlertClassifier {
         var g = AlertGrouper(windowSeconds: config.int("classifier.group_window_s"), spanSeconds: config.int("classifier.group_span_s"),
                              threshold: config.double("classifier.group_threshold"))
         try g.decode(from: &r, version: version)
+        if version < 4 { g.recountFiring(fps) }
         var resp = ResponseStats(maxTeams: model.maxTeams, maxClasses: model.maxClasses)
         try resp.decode(from: &r)
         let s: [SLACounters] = try r.read()
@@ -70,6 +72,7 @@ extension AlertClassifier {
             resp.bonus = bonus.map { Float(bitPattern: $0) }
             guard resp.bonus.allSatisfy({ $0.isFinite }) else { throw SMONError.corrupt("snapshot expertise bonus is not finite") }
         }
+        let refired: UInt64 = version >= 4 ? try r.read() : 0
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
         guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
@@ -80,7 +83,7 @@ extension AlertClassifier {
             classified = counters[0]; learned = counters[1]; groupsOpened = counters[2]; feedbackClass = counters[3]
             feedbackTeam = counters[4]; feedbackFP = counters[5]; feedbackPriority = counters[6]
             lastTimeMs = last
-            surfacedNewRoot = newRoots
+            surfacedNewRoot = newRoots; surfacedRefired = refired
             if let windows { context.setDeployments(windows.deployments); maintenance = windows.maintenance }
             deployCacheStamp = .min
         }
@@ -100,6 +103,7 @@ extension AlertClassifier {
             j.field("suppressed", Int(truncatingIfNeeded: sup))
             j.field("surfaced", Int(truncatingIfNeeded: suppressedByReason[0]))
             j.field("surfaced_new_root", Int(truncatingIfNeeded: surfacedNewRoot))
+            j.field("surfaced_refired", Int(truncatingIfNeeded: surfacedRefired))
             j.key("suppressed_by_reason"); j.beginObject()
             for r in SuppressionReason.allCases where r != .none { j.field(r.name, Int(truncatingIfNeeded: suppressedByReason[Int(r.rawValue)])) }
             j.endObject()
@@ -163,6 +167,7 @@ extension AlertClassifier {
         j.field("suppressed", r.suppressed)
         j.field("suppression_reason", r.reason == .none ? "" : r.reason.name)
         if r.newRootInGroup { j.field("new_root_in_group", true) }
+        if r.refiredAfterResolve { j.field("refired_after_resolve", true) }
         j.key("escalation"); escalationJSON(r, into: &j, teamName: team)
         j.key("sla"); j.beginObject()
         j.field("ack_deadline_ms", Int(r.ackDeadlineMs)); j.field("resolve_deadline_ms", Int(r.resolveDeadlineMs))

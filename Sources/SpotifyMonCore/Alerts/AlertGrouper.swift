@@ -42,6 +42,8 @@ public struct GroupSummary: Sendable, Equatable {
     public var bestPriority: UInt8
     /// The root alert's class and team (−1: none yet).
     public var rootClass: Int16, rootTeam: Int16
+    /// Its fingerprints still firing (0 once all have resolved).
+    public var firing: UInt32
 }
 
 /// One open (or recently closed) group of related alerts: an incident candidate.
@@ -60,7 +62,8 @@ public struct AlertGroup: Sendable, Equatable {
     public var bestPriority: UInt8 = 5
     /// The root alert's class and team (the first alert rated real), −1: none yet.
     public var rootClass: Int16 = -1, rootTeam: Int16 = -1
-    /// The root's class confidence.
+    /// The root's class confidence (informational: no decision reads it since the third
+    /// 2026-12-01 session; kept in snapshots).
     public var rootConfidence: Float = 0
     /// Services in the group (up to 8 hashes, a ring).
     public var services: [UInt64] = []
@@ -75,6 +78,13 @@ public struct AlertGroup: Sendable, Equatable {
     /// Services of its surfaced alerts rated real, as a 64-bit set (one bit per hash, see
     /// `AlertGrouper.bit`): where the group has already paged for.
     public var realServiceBits: UInt64 = 0
+    /// Root-cause classes of its surfaced alerts rated real, as a 64-bit set (see
+    /// `AlertGrouper.classBit`): the causes the group has already paged for.
+    public var realClassBits: UInt64 = 0
+    /// Its fingerprints firing now: 0 once every one has resolved (the incident is over). A
+    /// firing fingerprint evicted from the fingerprint table keeps counting (the group then
+    /// closes by its window, as before).
+    public var firing: UInt32 = 0
 
     /// An empty slot.
     public init() {}
@@ -186,9 +196,8 @@ public struct AlertGrouper: Sendable {
                 if jac > 0.6 { score += (jac - 0.6) / 0.4 }
             }
             if k.timeMs - g.pointee.lastMs <= 120_000 { score += 0.5 }
-            // A confident root cause of another kind is likely another incident.
-            if k.cls >= 0, g.pointee.rootClass >= 0, k.cls != Int(g.pointee.rootClass), k.clsConfidence > 0.7,
-               g.pointee.rootConfidence > 0.7 { score -= 1 }
+            // A confident cause of another kind does not lower the score: cascade symptoms are
+            // often confidently misnamed, and a second cause that joins is surfaced by `isNewRoot`.
             return score
         }
     }
@@ -287,12 +296,15 @@ public struct AlertGrouper: Sendable {
         if k.service != 0 { Self.index(&byService, bucket(k.service), s) }
     }
 
-    /// Records that an alert (`k`) of the group in slot `s` was surfaced with `priority`.
-    public mutating func surfaced(_ s: Int, priority: Int, real: Bool, key k: GroupKey) {
+    /// Records that an alert (`k`) of the group in slot `s` was surfaced with `priority`; when
+    /// it is rated real, its service and the classes in `classes` (a `classBit` set) join the
+    /// ones the group has paged for.
+    public mutating func surfaced(_ s: Int, priority: Int, real: Bool, key k: GroupKey, classes: UInt64) {
         groups[s].surfaced &+= 1
         if real {
             groups[s].surfacedReal &+= 1
             groups[s].realServiceBits |= Self.bit(k.service)
+            groups[s].realClassBits |= classes
         }
         groups[s].bestPriority = UInt8(min(Int(groups[s].bestPriority), priority))
     }
@@ -301,16 +313,48 @@ public struct AlertGrouper: Sendable {
     @inline(__always)
     static func bit(_ h: UInt64) -> UInt64 { h == 0 ? 0 : 1 &<< (FeatureHash.mix(h) >> 58) }
 
-    /// Whether an alert (`k`, with its text-only class confidence in `k.clsConfidence`) looks
-    /// like the root of another incident than the ones the group in slot `s` has paged for:
-    /// its service is new to the group's surfaced alerts rated real, and its own words name a
-    /// root cause with more than `minConfidence`. (The 64-bit set can collide: then the
-    /// service is taken for a known one, the old behaviour.)
+    /// The bit of class `c` in a 64-bit class set (none for −1; classes past 63 share bits).
+    @inline(__always)
+    public static func classBit(_ c: Int) -> UInt64 { c < 0 ? 0 : 1 &<< UInt64(c & 63) }
+
+    /// Whether an alert (`k`, with its own class confidence in `k.clsConfidence`, before group
+    /// context) looks like the root of another incident than the ones the group in slot `s`
+    /// has paged for: its own words name a root cause with more than `minConfidence`, and
+    /// either its service or that cause is new to the group's surfaced alerts rated real.
+    /// (The 64-bit sets can collide: then the service or class is taken for a known one, and
+    /// the alert is folded as before.)
     public func isNewRoot(_ s: Int, _ k: GroupKey, minConfidence: Double) -> Bool {
         guard k.service != 0, k.cls >= 0, k.clsConfidence > minConfidence, s >= 0, s < groups.count else { return false }
         return groups.withUnsafeBufferPointer { gs in
-            UnsafePointer(gs.baseAddress! + s).pointee.realServiceBits & Self.bit(k.service) == 0 // no copy of the group
+            let g = UnsafePointer(gs.baseAddress! + s) // no copy of the group
+            return g.pointee.realServiceBits & Self.bit(k.service) == 0 || g.pointee.realClassBits & Self.classBit(k.cls) == 0
         }
+    }
+
+    /// The slot holding group `id`, open or not (nil once the slot was reused).
+    @inline(__always)
+    func heldSlot(of id: UInt64) -> Int? {
+        guard id != 0 else { return nil }
+        let s = Int((id &- 1) % UInt64(groups.count))
+        return groups[s].id == id ? s : nil
+    }
+
+    /// Counts a fingerprint that starts firing in the group in slot `s`.
+    @inline(__always)
+    public mutating func startFiring(_ s: Int) { groups[s].firing &+= 1 }
+
+    /// Uncounts a fingerprint of group `id` that stopped firing there (resolved, or moved to
+    /// another group); nothing once the group's slot was reused.
+    public mutating func stopFiring(_ id: UInt64) {
+        guard let s = heldSlot(of: id), groups[s].firing > 0 else { return }
+        groups[s].firing -= 1
+    }
+
+    /// Sets every group's firing count from the fingerprints firing in it (restoring a
+    /// snapshot from before payload version 4).
+    mutating func recountFiring(_ fingerprints: FingerprintTable) {
+        for i in groups.indices { groups[i].firing = 0 }
+        for f in fingerprints.slots where f.key != 0 && f.firing { if let s = heldSlot(of: f.groupId) { startFiring(s) } }
     }
 
     /// Sets the group's root (first alert rated real).
@@ -328,7 +372,8 @@ public struct AlertGrouper: Sendable {
         groups.withUnsafeBufferPointer { gs in
             let g = UnsafePointer(gs.baseAddress! + s)
             return GroupSummary(id: g.pointee.id, surfaced: g.pointee.surfaced, surfacedReal: g.pointee.surfacedReal,
-                                bestPriority: g.pointee.bestPriority, rootClass: g.pointee.rootClass, rootTeam: g.pointee.rootTeam)
+                                bestPriority: g.pointee.bestPriority, rootClass: g.pointee.rootClass, rootTeam: g.pointee.rootTeam,
+                                firing: g.pointee.firing)
         }
     }
 
@@ -337,9 +382,14 @@ public struct AlertGrouper: Sendable {
         w.write(groups); w.write(byService); w.write(byDepends); w.write(topology)
         // Since classifier payload version 2.
         w.write(groups.map { $0.realServiceBits })
+        // Since version 4.
+        w.write(groups.map { $0.realClassBits })
+        w.write(groups.map { $0.firing })
     }
 
-    /// Reads `encode`'s output; payload version 1 has no surfaced-real sets (they stay empty).
+    /// Reads `encode`'s output; payload version 1 has no surfaced-real service sets (they stay
+    /// empty), versions before 4 no class sets (they start from the group's root class) nor
+    /// firing counts (the caller recounts them from the fingerprints: `recountFiring`).
     mutating func decode(from r: inout SnapshotReader, version: UInt32) throws {
         let n: UInt64 = try r.read()
         let nx: UInt64 = try r.read()
@@ -358,6 +408,15 @@ public struct AlertGrouper: Sendable {
             let sb: [UInt64] = try r.read()
             guard sb.count == g.count else { throw SMONError.corrupt("snapshot group sets inconsistent") }
             for i in withSets.indices { withSets[i].realServiceBits = sb[i] }
+        }
+        if version >= 4 {
+            let cb: [UInt64] = try r.read()
+            guard cb.count == g.count else { throw SMONError.corrupt("snapshot group class sets inconsistent") }
+            let fc: [UInt32] = try r.read()
+            guard fc.count == g.count else { throw SMONError.corrupt("snapshot group firing counts inconsistent") }
+            for i in withSets.indices { withSets[i].realClassBits = cb[i]; withSets[i].firing = fc[i] }
+        } else {
+            for i in withSets.indices { withSets[i].realClassBits = Self.classBit(Int(withSets[i].rootClass)) }
         }
         groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
     }

@@ -64,10 +64,15 @@ public struct AlertResult: Sendable, Equatable {
     public var suppressed = false
     /// Why (`.none` when surfaced).
     public var reason = SuppressionReason.none
-    /// Surfaced although its group had already surfaced an alert rated real, because its
-    /// service is new to the group's surfaced real alerts and its own words confidently name a root
-    /// cause (`classifier.new_root_confidence`): likely another incident merged into the group.
+    /// Surfaced although its group had already surfaced an alert rated real, because its own
+    /// words confidently name a root cause (`classifier.new_root_confidence`) and its service or
+    /// that cause is new to the group's surfaced real alerts: likely another incident merged
+    /// into the group.
     public var newRootInGroup = false
+    /// Surfaced although it would fold as a duplicate, because every alert of its group had
+    /// resolved before it fired (the group's incident was over; it is rated real): a new
+    /// episode, as an incident tool reopens on a trigger after resolution.
+    public var refiredAfterResolve = false
     /// Business impact category and weight.
     public var impact = ImpactCategory.operational
     /// Impact weight in [0, 1].
