@@ -59,10 +59,14 @@ def score_ours(alerts, outputs):
     p_pri = [o["priority"] for _, o in firing]
     inc = [a["incident_id"] for a, _ in firing]
     grp = [o["group_id"] for _, o in firing]
-    surfaced = [not o["suppressed"] for _, o in firing]
+    # Suppressed alerts escalated later because they kept firing (`escalate_now` of a later line)
+    # count as surfaced.
+    escalated_ids = {e["alert_id"] for o in outputs for e in o.get("escalate_now", [])}
+    surfaced = [not o["suppressed"] or a["alert_id"] in escalated_ids for a, o in firing]
     # An incident is real by the generator's clean truth (incident_real); per-alert labels carry noise.
     real_inc = {a["incident_id"] for a, _ in firing if a.get("incident_real", not a["label_false_positive"])}
     covered = {a["incident_id"] for (a, _), s in zip(firing, surfaced) if s}
+    escalated_real = sum(1 for a, _ in firing if a["alert_id"] in escalated_ids and a["incident_id"] in real_inc)
     real_surfaced = sum(1 for (a, _), s in zip(firing, surfaced) if s and a["incident_id"] in real_inc)
     # Why real incidents were left without a surfaced alert: every alert rated a false positive;
     # every alert rated real was the very alert already firing in its group (same fingerprint,
@@ -126,6 +130,8 @@ def score_ours(alerts, outputs):
         "surfaced_per_real_incident": sum(surfaced) / max(len(real_inc), 1),
         "real_alerts_surfaced_per_real_incident": real_surfaced / max(len(real_inc), 1),
         "real_incidents_without_surfaced_alert": len(real_inc - covered),
+        "escalated_still_firing": len(escalated_ids),
+        "escalated_still_firing_of_real_incidents": escalated_real,
         "missed_all_rated_false_positive": missed_rated_fp,
         "missed_all_still_firing_in_group": missed_still_firing,
         "missed_same_service_and_cause_already_paged": missed_same_cause,
@@ -250,6 +256,7 @@ def main():
     print("\nmean over seeds:")
     keys = ["class_macro_f1", "team_accuracy", "team_macro_f1", "fp_roc_auc", "priority_accuracy", "grouping_ari",
             "grouping_pair_f1", "suppressed_share", "surfaced_per_real_incident", "real_incidents_without_surfaced_alert",
+            "escalated_still_firing", "escalated_still_firing_of_real_incidents",
             "missed_all_rated_false_positive", "missed_all_still_firing_in_group",
             "missed_same_service_and_cause_already_paged", "missed_other"]
     for k in keys:
@@ -290,6 +297,8 @@ def markdown(rows, args):
     out.append("|---|---|")
     out.append(f"| alerts suppressed | {100*m('suppressed_share'):.1f}% |")
     out.append(f"| surfaced alerts per real incident | {m('surfaced_per_real_incident'):.2f} |")
+    out.append(f"| alerts suppressed first, escalated later as still firing, per stream (of real incidents) | "
+               f"{m('escalated_still_firing'):.1f} ({m('escalated_still_firing_of_real_incidents'):.1f}) |")
     out.append(f"| real incidents left without a surfaced alert | {m('real_incidents_without_surfaced_alert'):.1f} of "
                f"{m('real_incidents'):.0f} ({100*m('real_incidents_without_surfaced_alert')/m('real_incidents'):.2f}%) |")
     out.append(f"| — every alert rated a false positive | {m('missed_all_rated_false_positive'):.1f} |")

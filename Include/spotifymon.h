@@ -367,6 +367,33 @@ smon_status smon_classifier_label_name(smon_classifier *h, int kind, int32_t ind
 /** Announces a maintenance window (service NULL or "*": all services). */
 smon_status smon_classifier_add_maintenance(smon_classifier *h, const char *service, int64_t start_ms, int64_t end_ms);
 
+/** A suppressed alert that kept firing (see smon_classifier_poll_escalations). */
+typedef struct smon_alert_escalation {
+    uint64_t sequence;        /* which alert: how many alerts the handle had classified before it
+                                 (resolved ones included; a batch counts each alert) */
+    uint64_t group_id;        /* its group (incident) id */
+    int64_t fired_ms;         /* its timestamp */
+    int64_t due_ms;           /* fired_ms + classifier.escalate_persisting_s */
+    int32_t suppress_reason;  /* SMON_SUPPRESS_* it had been suppressed for */
+    int32_t priority;         /* 1..4, as classified */
+    int32_t alert_class;      /* class index, as classified */
+    int32_t team;             /* team index, as classified */
+} smon_alert_escalation;
+
+/**
+ * Escalations of suppressed alerts that kept firing. An alert suppressed while its group had
+ * surfaced nothing (likely false positive, flapping, maintenance or deployment window) that is
+ * still firing, not resolved, classifier.escalate_persisting_s after it fired, with nothing
+ * surfaced in its group meanwhile, is due: page for it now. Writes the ones due by now_ms
+ * (<= 0: the newest alert time the handle has seen), oldest first, into out[0..cap)
+ * (caller-owned) and their number into *n_out; more due ones stay queued for the next call.
+ * Each is handed out once, and its group then counts it as surfaced. Call it as time passes
+ * (e.g. before each batch, or once a second). cap in 0..2^26; with cap 0 nothing is written
+ * (out may then be NULL). n_out NULL: SMON_NULL_POINTER.
+ */
+smon_status smon_classifier_poll_escalations(smon_classifier *h, int64_t now_ms, smon_alert_escalation *out,
+                                             size_t cap, size_t *n_out);
+
 /** The whole state as a snapshot in *data (freed with smon_free) of *size bytes. */
 smon_status smon_classifier_snapshot(smon_classifier *h, void **data, size_t *size);
 /** Replaces the state with a snapshot's (same hash_bits/max_classes/max_teams/max_fingerprints);

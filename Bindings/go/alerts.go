@@ -183,6 +183,44 @@ func (c *Classifier) ClassifyJSON(payload []byte) ([]map[string]any, error) {
 	return res, err
 }
 
+// Escalation is a suppressed alert that kept firing: page for it now.
+type Escalation struct {
+	Sequence, GroupID uint64 // Sequence: how many alerts the classifier had classified before it
+	Fired, Due        time.Time
+	SuppressReason    int // SMON_SUPPRESS_* it had been suppressed for
+	Priority          int
+	Class, Team       string
+}
+
+// PollEscalations returns the alerts suppressed while their group had paged for nothing
+// (likely false positive, flapping, maintenance or deployment window) that are still firing,
+// unresolved, classifier.escalate_persisting_s after they fired, due by now (zero time: the
+// newest alert time seen), at most max, oldest first. Each is returned once.
+func (c *Classifier) PollEscalations(now time.Time, max int) ([]Escalation, error) {
+	if max <= 0 {
+		return nil, nil
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	buf := make([]C.smon_alert_escalation, max)
+	var n C.size_t
+	var ms C.int64_t
+	if !now.IsZero() {
+		ms = C.int64_t(now.UnixMilli())
+	}
+	if err := statusError(C.smon_classifier_poll_escalations(c.h, ms, &buf[0], C.size_t(max), &n)); err != nil {
+		return nil, err
+	}
+	out := make([]Escalation, int(n))
+	for i := range out {
+		e := buf[i]
+		out[i] = Escalation{Sequence: uint64(e.sequence), GroupID: uint64(e.group_id), Fired: time.UnixMilli(int64(e.fired_ms)),
+			Due: time.UnixMilli(int64(e.due_ms)), SuppressReason: int(e.suppress_reason), Priority: int(e.priority),
+			Class: c.name(0, e.alert_class), Team: c.name(1, e.team)}
+	}
+	return out, nil
+}
+
 // Stats returns the classifier's counters (suppression, groups, SLA) as decoded JSON.
 func (c *Classifier) Stats() (map[string]any, error) {
 	runtime.LockOSThread()

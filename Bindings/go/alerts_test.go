@@ -51,3 +51,44 @@ func TestClassifier(t *testing.T) {
 		t.Fatal("closed handle accepted")
 	}
 }
+
+func TestEscalatesASuppressedAlertThatKeepsFiring(t *testing.T) {
+	c, err := NewClassifier(map[string]string{"classifier.escalate_persisting_s": "600"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	probe := func(id, fp string, at time.Time, resolved bool) Alert {
+		return Alert{AlertID: id, Timestamp: at, MetricName: "probe_success", Message: "Synthetic check failed for web endpoint /health",
+			ServiceName: "web", Fingerprint: fp, Resolved: resolved, CurrentValue: NaN, Threshold: NaN}
+	}
+	for i := 0; i < 40; i++ { // learned as a false positive, an hour apart
+		at := t0.Add(time.Duration(i) * time.Hour)
+		fp := "p" + string(rune('A'+i))
+		if _, err := c.Classify(probe("p", fp, at, false)); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Learn(probe("p", fp, at, false), Feedback{FalsePositive: 1, TimeToAckS: NaN, TimeToResolveS: NaN}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Classify(probe("r", fp, at.Add(time.Minute), true)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t1 := t0.Add(41 * time.Hour)
+	r, _ := c.Classify(probe("stuck", "stuck", t1, false))
+	if !r.Suppressed || r.SuppressReason != 2 {
+		t.Fatalf("the probe should be suppressed as a likely false positive: %+v", r)
+	}
+	if e, err := c.PollEscalations(t1.Add(5*time.Minute), 8); err != nil || len(e) != 0 {
+		t.Fatalf("due too early: %v %v", e, err)
+	}
+	e, err := c.PollEscalations(t1.Add(10*time.Minute), 8)
+	if err != nil || len(e) != 1 || e[0].Sequence != 80 || e[0].GroupID != r.GroupID || !e[0].Fired.Equal(t1) {
+		t.Fatalf("escalation: %+v %v", e, err)
+	}
+	if e, _ := c.PollEscalations(time.Time{}, 8); len(e) != 0 {
+		t.Fatalf("handed out twice: %+v", e)
+	}
+}

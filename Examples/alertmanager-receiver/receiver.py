@@ -6,7 +6,8 @@ Point an Alertmanager `webhook_configs` entry at it. Every payload (version 4: `
 through one spotifymon classifier: each alert gets a class, a priority, a team, a
 false-positive probability, an incident group, and a suppression decision with its reason.
 Surfaced alerts are forwarded, per team, to `--forward TEAM=URL` webhooks (or printed); the
-suppressed ones are only counted. Operators teach it with POST /feedback (the CLI's JSON
+suppressed ones are only counted, unless still firing `classifier.escalate_persisting_s` later
+(checked at each payload), when they are forwarded as escalated. Operators teach it with POST /feedback (the CLI's JSON
 with `label_class`, `label_team`, `label_false_positive`, ...).
 
     alertmanager.yml:
@@ -59,14 +60,19 @@ class Receiver:
         """Classifies one webhook body; returns the decisions (raises SpotifyMonError on bad JSON)."""
         results = self.classifier.classify_json(body)
         surfaced = [r for r in results if not r.get("suppressed")]
+        # Alerts suppressed earlier (likely false positive, ...) that are still firing by now: page for them.
+        late = [{"alert_class": str(e["alert_class"]), "priority": e["priority"].value, "recommended_team": e["recommended_team"],
+                 "group_id": e["group_id"], "escalated": True, "reason": f"still firing since {e['fired_at'].isoformat()}",
+                 "suppression_reason": e["suppression_reason"]} for e in self.classifier.poll_escalations()]
         with self.lock:
-            self.decisions.extend(results)
+            self.decisions.extend(results + late)
             self.counts["received"] += len(results)
             self.counts["surfaced"] += len(surfaced)
+            self.counts["escalated"] += len(late)
             for r in results:
                 if r.get("suppressed"):
                     self.counts["suppressed:" + str(r.get("suppression_reason") or "other")] += 1
-        for r in surfaced:
+        for r in surfaced + late:
             self._route(r)
         return results
 

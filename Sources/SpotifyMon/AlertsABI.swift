@@ -201,6 +201,27 @@ public func smon_classifier_stats(_ h: OpaquePointer?, _ jsonOut: UnsafeMutableP
     }
 }
 
+@_cdecl("smon_classifier_poll_escalations")
+public func smon_classifier_poll_escalations(_ h: OpaquePointer?, _ now: Int64, _ out: UnsafeMutablePointer<smon_alert_escalation>?,
+                                             _ cap: Int, _ nOut: UnsafeMutablePointer<Int>?) -> Int32 {
+    abiCall("smon_classifier_poll_escalations") {
+        let c = try classifiers.get(h)
+        let n = try Check.notNull(nOut, "n_out")
+        n.pointee = 0
+        guard cap != 0 else { return }
+        guard cap > 0, cap <= 1 << 26 else { throw ABIFailure(status: .invalidArgument, message: "cap is \(UInt(bitPattern: cap)), more than 2^26") }
+        let out = try Check.notNull(out, "out")
+        var k = 0
+        c.dueEscalations(nowMs: now, max: cap) { e in
+            out[k] = smon_alert_escalation(sequence: e.sequence, group_id: e.groupId, fired_ms: e.firedMs, due_ms: e.dueMs,
+                                           suppress_reason: e.reason.rawValue, priority: Int32(e.priority),
+                                           alert_class: Int32(e.alertClass), team: Int32(e.team))
+            k += 1
+        }
+        n.pointee = k
+    }
+}
+
 @_cdecl("smon_classifier_label_name")
 public func smon_classifier_label_name(_ h: OpaquePointer?, _ kind: Int32, _ index: Int32,
                                        _ buf: UnsafeMutablePointer<CChar>?, _ buflen: Int) -> Int32 {

@@ -19,7 +19,7 @@ struct ClassifyCommand: ParsableCommand {
         "service":..., "start_ms":..., "end_ms":...} announce windows and produce no output. \
         Output: one JSON object per alert: alert_id, alert_class, priority, priority_score, recommended_team, \
         false_positive_probability, group_id, suppressed, escalation (+ confidence, suppression_reason, sla, \
-        impact, context). A malformed line yields {"line": N, "error": "..."}.
+        impact, context, and escalate_now: earlier suppressed alerts still firing, unresolved,         classifier.escalate_persisting_s after they fired). A malformed line yields {"line": N, "error": "..."}.
         """)
 
     @Argument(help: "JSONL file of alerts (- for standard input).") var file: String?
@@ -57,6 +57,7 @@ struct ClassifyCommand: ParsableCommand {
         var linePtr: UnsafeMutablePointer<CChar>?
         var cap = 0
         var lineNo = 0
+        var ids: [String] = [] // alert ids by classify sequence number (see PersistingAlert.sequence)
         while true {
             let n = getline(&linePtr, &cap, fp)
             if n < 0 { break }
@@ -81,8 +82,14 @@ struct ClassifyCommand: ParsableCommand {
                     continue
                 }
                 for r in try AlertDecoding.records(from: json) {
+                    // Suppressed alerts still firing by this alert's time are escalated with it.
+                    var due: [(alertId: String, alert: PersistingAlert)] = []
+                    classifier.dueEscalations(nowMs: r.timestampMs, max: .max) { e in
+                        due.append((e.sequence < UInt64(ids.count) ? ids[Int(e.sequence)] : "", e))
+                    }
+                    ids.append(r.alertId)
                     let res = classifier.classify(r)
-                    out.line(classifier.resultJSON(res, alertId: r.alertId))
+                    out.line(classifier.resultJSON(res, alertId: r.alertId, escalations: due))
                     if learn, !r.resolved, !r.feedback.isEmpty { classifier.learn(r, r.feedback) }
                 }
             } catch {

@@ -343,6 +343,52 @@ struct AlertClassifierTests {
         #expect(d.grouper.groups.map(\.firing) == c.grouper.groups.map(\.firing))
     }
 
+    @Test func aSuppressedAlertThatKeepsFiringIsEscalated() throws {
+        // A probe alert learned as a false positive many times is suppressed as one; a
+        // transient one resolves and is never escalated, one still firing 10 minutes on is,
+        // once; a snapshot keeps the queue.
+        let c = try AlertFixtures.classifier([("classifier.escalate_persisting_s", "600")])
+        let t = AlertFixtures.t0
+        var fb = AlertFeedback(); fb.falsePositive = true
+        func probe(_ dt: Int64, _ fp: String, resolved: Bool = false) -> AlertRecord {
+            AlertFixtures.alert("Synthetic check failed for web endpoint /health", service: "web", metric: "probe_success",
+                                t: t + dt, fingerprint: fp, resolved: resolved)
+        }
+        for i in 0..<40 {
+            let dt = Int64(i) * 3_600_000 // an hour apart: no flapping, no open group
+            _ = c.classify(probe(dt, "p\(i)")); c.learn(probe(dt, "p\(i)"), fb)
+            _ = c.classify(probe(dt + 60_000, "p\(i)", resolved: true))
+        }
+        let t1: Int64 = 41 * 3_600_000
+        let before = Int(c.classified)
+        let transient = c.classify(probe(t1, "transient"))
+        _ = c.classify(probe(t1 + 90_000, "transient", resolved: true))
+        let stuck = c.classify(probe(t1 + 1_000, "stuck"))
+        #expect(transient.suppressed && transient.reason == .likelyFalsePositive, "\(transient)")
+        #expect(stuck.suppressed && stuck.reason == .likelyFalsePositive)
+        var got: [PersistingAlert] = []
+        #expect(c.dueEscalations(nowMs: t + t1 + 300_000, max: 10) { got.append($0) } == 0, "not due yet")
+        let d = try AlertFixtures.classifier([("classifier.escalate_persisting_s", "600")])
+        try c.snapshot().withUnsafeBytes { try d.restore($0) }
+        #expect(c.dueEscalations(nowMs: t + t1 + 601_000, max: 10) { got.append($0) } == 1)
+        #expect(got.count == 1 && got[0].sequence == UInt64(before + 2) && got[0].groupId == stuck.groupId
+                && got[0].reason == .likelyFalsePositive && got[0].dueMs == t + t1 + 601_000, "\(got)")
+        #expect(c.dueEscalations(nowMs: t + t1 + 3_600_000, max: 10) { got.append($0) } == 0, "handed out once")
+        // The restored copy escalates the same alert.
+        var fromSnapshot: [PersistingAlert] = []
+        d.dueEscalations(nowMs: t + t1 + 601_000, max: 10) { fromSnapshot.append($0) }
+        #expect(fromSnapshot == [got[0]])
+        #expect(c.statsJSON().contains("\"escalated_persisting\":1"))
+        // Its group now counts it as surfaced (later alerts of equal or lower urgency fold behind
+        // it) and stays open from the due time.
+        let g = c.grouper.groups.first { $0.id == stuck.groupId }
+        #expect(g?.surfaced == 1 && g?.surfacedReal == 1 && g?.lastMs == t + t1 + 601_000)
+        // Disabled (0), nothing is queued.
+        let off = try AlertFixtures.classifier([("classifier.escalate_persisting_s", "0")])
+        _ = off.classify(probe(0, "x"))
+        #expect(off.dueEscalations(nowMs: t + 86_400_000, max: 10) { _ in } == 0)
+    }
+
     @Test func realIncidentsMergedIntoPagedGroupsStillSurface() throws {
         // On a generated stream, real incidents whose alerts all land in a group that already paged
         // for another incident: fewer with new roots surfaced than with the rule disabled.

@@ -196,6 +196,47 @@ int main(void) {
     EXPECT_ERR(smon_classifier_restore(h, snap, size), SMON_CORRUPT);
     smon_free(snap);
 
+    /* A suppressed alert that keeps firing is escalated, once, through the poll call. */
+    smon_classifier *he = NULL;
+    EXPECT_OK(smon_classifier_new(NULL, &he));
+    char line[600];
+    char *o = NULL;
+    for (int i = 0; i < 40; i++) { /* a probe learned as a false positive, an hour apart */
+        long long ti = (long long)t0 + i * 3600000LL;
+        snprintf(line, sizeof line, "{\"alert_id\":\"p%d\",\"timestamp\":%lld,\"metric_name\":\"probe_success\","
+                 "\"alert_message\":\"Synthetic check failed for web endpoint /health\",\"service_name\":\"web\","
+                 "\"fingerprint\":\"p%d\",\"label_false_positive\":true}", i, ti, i);
+        EXPECT_OK(smon_classifier_classify_json(he, line, &o)); smon_free(o); o = NULL;
+        EXPECT_OK(smon_classifier_learn_json(he, line));
+        snprintf(line, sizeof line, "{\"alert_id\":\"r%d\",\"timestamp\":%lld,\"metric_name\":\"probe_success\","
+                 "\"alert_message\":\"Synthetic check failed for web endpoint /health\",\"service_name\":\"web\","
+                 "\"fingerprint\":\"p%d\",\"status\":\"resolved\"}", i, ti + 60000, i);
+        EXPECT_OK(smon_classifier_classify_json(he, line, &o)); smon_free(o); o = NULL;
+    }
+    const long long t1 = (long long)t0 + 41 * 3600000LL;
+    snprintf(line, sizeof line, "{\"alert_id\":\"stuck\",\"timestamp\":%lld,\"metric_name\":\"probe_success\","
+             "\"alert_message\":\"Synthetic check failed for web endpoint /health\",\"service_name\":\"web\","
+             "\"fingerprint\":\"stuck\"}", t1);
+    EXPECT_OK(smon_classifier_classify_json(he, line, &o));
+    CHECK(o && strstr(o, "\"suppression_reason\":\"likely_false_positive\""), "the probe should be suppressed: %s", o ? o : "(null)");
+    smon_free(o); o = NULL;
+    smon_alert_escalation esc[4];
+    size_t ne = 99;
+    EXPECT_OK(smon_classifier_poll_escalations(he, t1 + 300000, esc, 4, &ne));
+    CHECK(ne == 0, "nothing due after 5 minutes (%zu)", ne);
+    EXPECT_OK(smon_classifier_poll_escalations(he, t1 + 600000, esc, 4, &ne));
+    CHECK(ne == 1 && esc[0].sequence == 80 && esc[0].fired_ms == t1 && esc[0].due_ms == t1 + 600000
+          && esc[0].suppress_reason == SMON_SUPPRESS_FALSE_POSITIVE && esc[0].priority >= 1 && esc[0].priority <= 4,
+          "one escalation after 10 minutes (%zu, seq %llu)", ne, (unsigned long long)esc[0].sequence);
+    EXPECT_OK(smon_classifier_poll_escalations(he, 0, esc, 4, &ne));
+    CHECK(ne == 0, "handed out once (%zu)", ne);
+    EXPECT_OK(smon_classifier_poll_escalations(he, 0, NULL, 0, &ne));
+    EXPECT_ERR(smon_classifier_poll_escalations(he, 0, esc, 4, NULL), SMON_NULL_POINTER);
+    EXPECT_ERR(smon_classifier_poll_escalations(he, 0, NULL, 4, &ne), SMON_NULL_POINTER);
+    EXPECT_ERR(smon_classifier_poll_escalations(he, 0, esc, (size_t)-1, &ne), SMON_INVALID_ARGUMENT);
+    EXPECT_ERR(smon_classifier_poll_escalations(NULL, 0, esc, 4, &ne), SMON_NULL_POINTER);
+    smon_classifier_free(he);
+
     /* ---- Bad input ---- */
     EXPECT_ERR(smon_classifier_classify(NULL, &a, &r), SMON_NULL_POINTER);
     EXPECT_ERR(smon_classifier_classify(h, NULL, &r), SMON_NULL_POINTER);

@@ -98,6 +98,28 @@ def test_snapshot_roundtrip_and_context():
         b.restore(b"")
 
 
+def test_suppressed_alert_still_firing_is_escalated():
+    c = IntelligentAlertClassifier({"classifier.escalate_persisting_s": 600})
+    probe = dict(metric_name="probe_success", alert_message="Synthetic check failed for web endpoint /health",
+                 service_name="web", source_system="synthetic-probe", severity_raw="warning", current_value=0.0,
+                 threshold_violated=1.0)
+    for i in range(40):  # learned as a false positive, an hour apart
+        t = T0 + dt.timedelta(hours=i)
+        f = AlertFeatures(alert_id=f"p{i}", timestamp=t, fingerprint=f"p{i}", **probe)
+        c.classify_alert(f)
+        c.learn(f, AlertFeedback(false_positive=True))
+        c.classify_alert(AlertFeatures(alert_id=f"r{i}", timestamp=t + dt.timedelta(minutes=1), fingerprint=f"p{i}",
+                                       resolved=True, **probe))
+    t1 = T0 + dt.timedelta(hours=41)
+    r = c.classify_alert(AlertFeatures(alert_id="stuck", timestamp=t1, fingerprint="stuck", **probe))
+    assert r.suppressed and r.suppression_reason == "likely_false_positive"
+    assert c.poll_escalations(t1 + dt.timedelta(minutes=5)) == []
+    due = c.poll_escalations(t1 + dt.timedelta(minutes=10))
+    assert len(due) == 1 and due[0]["sequence"] == 80 and due[0]["group_id"] == r.group_id
+    assert due[0]["fired_at"] == t1 and due[0]["suppression_reason"] == "likely_false_positive"
+    assert c.poll_escalations() == []
+
+
 def test_bad_input_raises_or_is_defined():
     c = IntelligentAlertClassifier()
     with pytest.raises(ConfigError):

@@ -50,6 +50,12 @@ class _Result(ctypes.Structure):
                 ("escalation_levels", ctypes.c_int32), ("escalation_after_min", ctypes.c_double * 3)]
 
 
+class _Escalation(ctypes.Structure):
+    _fields_ = [("sequence", ctypes.c_uint64), ("group_id", ctypes.c_uint64), ("fired_ms", ctypes.c_int64),
+                ("due_ms", ctypes.c_int64), ("suppress_reason", ctypes.c_int32), ("priority", ctypes.c_int32),
+                ("alert_class", ctypes.c_int32), ("team", ctypes.c_int32)]
+
+
 _P = ctypes.c_void_p
 _decl = [
     ("smon_classifier_new", [_P, ctypes.POINTER(_P)]),
@@ -63,6 +69,8 @@ _decl = [
     ("smon_classifier_stats", [_P, ctypes.POINTER(_P)]),
     ("smon_classifier_label_name", [_P, ctypes.c_int, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t]),
     ("smon_classifier_add_maintenance", [_P, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64]),
+    ("smon_classifier_poll_escalations", [_P, ctypes.c_int64, ctypes.POINTER(_Escalation), ctypes.c_size_t,
+                                          ctypes.POINTER(ctypes.c_size_t)]),
 ]
 for _name, _args in _decl:
     getattr(lib, _name).restype = ctypes.c_int
@@ -329,6 +337,25 @@ class IntelligentAlertClassifier(Handle):
             _fill(alerts[i], features[i], keep)
             _fill_feedback(fbs[i], feedback[i], keep)
         check(lib.smon_classifier_learn_batch(self._live(), alerts, fbs, n))
+
+    def poll_escalations(self, now=None, max_items: int = 256) -> List[dict]:
+        """Suppressed alerts that kept firing: those suppressed while their group had paged for
+        nothing (likely false positive, flapping, maintenance or deployment window) and still
+        firing, unresolved, `classifier.escalate_persisting_s` after they fired — page for them
+        now. `now` (datetime, epoch seconds or ms; None: the newest alert time seen). Each dict:
+        sequence (how many alerts this classifier had classified before that one), group_id,
+        fired_at, due_at (UTC datetimes), suppression_reason, priority, alert_class,
+        recommended_team. Each is returned once; call it as time passes."""
+        now_ms = 0 if now is None else _ms(now)
+        out, n = (_Escalation * max_items)(), ctypes.c_size_t(0)
+        check(lib.smon_classifier_poll_escalations(self._live(), now_ms, out, max_items, ctypes.byref(n)))
+        utc = _dt.timezone.utc
+        return [{"sequence": e.sequence, "group_id": e.group_id,
+                 "fired_at": _dt.datetime.fromtimestamp(e.fired_ms / 1000, utc),
+                 "due_at": _dt.datetime.fromtimestamp(e.due_ms / 1000, utc),
+                 "suppression_reason": SUPPRESSION_REASONS[e.suppress_reason] if 0 <= e.suppress_reason < 7 else "",
+                 "priority": AlertPriority(f"P{e.priority}"), "alert_class": AlertClass(self._name(0, e.alert_class)),
+                 "recommended_team": self._name(1, e.team)} for e in out[:n.value]]
 
     def classify_json(self, payload: Union[str, bytes, Mapping, list]) -> List[dict]:
         """Classifies a JSON AlertFeatures object / array, or an Alertmanager webhook payload

@@ -39,6 +39,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     var surfacedNewRoot: UInt64 = 0
     /// Alerts surfaced because their group had resolved (see `AlertResult.refiredAfterResolve`).
     var surfacedRefired: UInt64 = 0
+    /// Suppressed alerts waiting to be found still firing (see `dueEscalations`), and how many were escalated.
+    var pending: PendingEscalations
+    var escalatedPersisting: UInt64 = 0
     var feedbackClass: UInt64 = 0, feedbackTeam: UInt64 = 0, feedbackFP: UInt64 = 0, feedbackPriority: UInt64 = 0
     var lastTimeMs: Int64 = 0
 
@@ -46,6 +49,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     let ackTargets: [Double], resolveTargets: [Double]
     let fpSuppress: Double, realThreshold: Double, flapWindowMs: Int64, flapThreshold: Float, priorStrength: Double
     let newRootConfidence: Double
+    /// How long a suppressed alert must keep firing to be escalated, ms (0: never).
+    let persistMs: Int64
     let ownership: [(glob: String, team: String)]
     var maintenance: [(service: UInt64, start: Int64, end: Int64)]
     let businessEvents: [(start: Int64, end: Int64)]
@@ -84,6 +89,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         fpSuppress = config.double("classifier.fp_suppress_threshold")
         realThreshold = config.double("classifier.real_threshold")
         newRootConfidence = config.double("classifier.new_root_confidence")
+        persistMs = Int64(config.int("classifier.escalate_persisting_s")) * 1000
+        pending = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         flapWindowMs = Int64(config.int("classifier.flap_window_s")) * 1000
         flapThreshold = Float(config.int("classifier.flap_threshold"))
         priorStrength = config.double("classifier.prior_strength")
@@ -532,6 +539,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         }
         r.suppressed = reason != .none
         r.reason = reason
+        // Suppressed while its group has paged for nothing, as it starts firing: escalated later if it keeps firing.
+        if r.suppressed && g.surfaced == 0 && !wasFiring { queuePersisting(r, slot: slot, key: f.key) }
         if !r.suppressed {
             // The causes it pages for: its class, and the one its own words name confidently.
             let causes = AlertGrouper.classBit(r.alertClass) | (key.clsConfidence > newRootConfidence ? AlertGrouper.classBit(key.cls) : 0)

@@ -25,7 +25,9 @@ extension AlertClassifier {
             for m in maintenance { w.write(m.service); w.write(m.start); w.write(m.end) }
             // and the expertise bonuses as they stand (refreshed in place between full refreshes).
             w.write(response.bonus.map(\.bitPattern))
-            w.write(surfacedRefired) // since version 4
+            w.write(surfacedRefired) // since version 4, with the pending escalations
+            w.write(escalatedPersisting)
+            pending.encode(to: &w)
             return Snapshot.seal(w, engine: .classifier)
         }
     }
@@ -73,6 +75,9 @@ extension AlertClassifier {
             guard resp.bonus.allSatisfy({ $0.isFinite }) else { throw SMONError.corrupt("snapshot expertise bonus is not finite") }
         }
         let refired: UInt64 = version >= 4 ? try r.read() : 0
+        let escalated: UInt64 = version >= 4 ? try r.read() : 0
+        var pend = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
+        if version >= 4 { try pend.decode(from: &r, slots: fps.slots.count) }
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
         guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
@@ -84,6 +89,7 @@ extension AlertClassifier {
             feedbackTeam = counters[4]; feedbackFP = counters[5]; feedbackPriority = counters[6]
             lastTimeMs = last
             surfacedNewRoot = newRoots; surfacedRefired = refired
+            escalatedPersisting = escalated; pending = pend
             if let windows { context.setDeployments(windows.deployments); maintenance = windows.maintenance }
             deployCacheStamp = .min
         }
@@ -104,6 +110,9 @@ extension AlertClassifier {
             j.field("surfaced", Int(truncatingIfNeeded: suppressedByReason[0]))
             j.field("surfaced_new_root", Int(truncatingIfNeeded: surfacedNewRoot))
             j.field("surfaced_refired", Int(truncatingIfNeeded: surfacedRefired))
+            j.field("escalated_persisting", Int(truncatingIfNeeded: escalatedPersisting))
+            j.field("pending_escalations", pending.count)
+            j.field("pending_escalations_dropped", Int(truncatingIfNeeded: pending.dropped))
             j.key("suppressed_by_reason"); j.beginObject()
             for r in SuppressionReason.allCases where r != .none { j.field(r.name, Int(truncatingIfNeeded: suppressedByReason[Int(r.rawValue)])) }
             j.endObject()
@@ -151,8 +160,9 @@ extension AlertClassifier {
         j.endObject()
     }
 
-    /// One result as the CLI prints it (one JSON object).
-    public func resultJSON(_ r: AlertResult, alertId: String) -> String {
+    /// One result as the CLI prints it (one JSON object), with the suppressed alerts that fell
+    /// due for escalation as it arrived (`escalate_now`: each with its alert's id), if any.
+    public func resultJSON(_ r: AlertResult, alertId: String, escalations: [(alertId: String, alert: PersistingAlert)] = []) -> String {
         let cls = className(r.alertClass), team = teamName(r.team)
         var j = JSONWriter()
         j.beginObject()
@@ -178,6 +188,19 @@ extension AlertClassifier {
         j.field("peak_hours", r.peak); j.field("deployment", r.deployment)
         j.field("maintenance", r.maintenance); j.field("business_event", r.businessEvent)
         j.endObject()
+        if !escalations.isEmpty {
+            j.key("escalate_now"); j.beginArray()
+            for (id, e) in escalations {
+                j.beginObject()
+                j.field("alert_id", id); j.field("group_id", Int(truncatingIfNeeded: e.groupId))
+                j.field("reason", "still firing \((e.dueMs - e.firedMs) / 1000) s after it was suppressed")
+                j.field("suppression_reason", e.reason.name); j.field("priority", "P\(e.priority)")
+                j.field("alert_class", className(e.alertClass)); j.field("recommended_team", teamName(e.team))
+                j.field("fired_ms", Int(e.firedMs)); j.field("due_ms", Int(e.dueMs))
+                j.endObject()
+            }
+            j.endArray()
+        }
         j.endObject()
         return j.text
     }

@@ -357,6 +357,9 @@ public struct AlertGrouper: Sendable {
         for f in fingerprints.slots where f.key != 0 && f.firing { if let s = heldSlot(of: f.groupId) { startFiring(s) } }
     }
 
+    /// Keeps the group in slot `s` open as if an alert had joined at `t`.
+    public mutating func keepOpen(_ s: Int, at t: Int64) { groups[s].lastMs = max(groups[s].lastMs, t) }
+
     /// Sets the group's root (first alert rated real).
     public mutating func setRoot(_ s: Int, cls: Int, team: Int, confidence: Double) {
         groups[s].rootClass = Int16(cls); groups[s].rootTeam = Int16(team); groups[s].rootConfidence = Float(confidence)
