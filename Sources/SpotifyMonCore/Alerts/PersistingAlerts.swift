@@ -106,7 +106,8 @@ extension AlertClassifier {
     /// first, at most `max` (the rest stay queued), and hands each one still firing with
     /// nothing surfaced in its group to `body`; that group then counts it as surfaced, and
     /// stays open from its due time, so the group's later alerts fold behind it. Returns how
-    /// many were handed over.
+    /// many were handed over. `body` runs under the classifier's lock: it must not call the
+    /// classifier (collect, then use the names and the rest after).
     @discardableResult
     public func dueEscalations(nowMs: Int64, max: Int, _ body: (PersistingAlert) -> Void) -> Int {
         lock.withLock {
