@@ -24,7 +24,7 @@ static smon_alert make_alert(const char *id, int64_t ts, const char *msg, const 
     return a;
 }
 
-/* Several threads share one handle: classify, learn, stats and snapshots interleave. */
+/* Several threads share one handle: classify, learn, escalation polls, stats and snapshots interleave. */
 static smon_classifier *shared;
 static void *worker(void *arg) {
     long id = (long)arg;
@@ -39,6 +39,10 @@ static void *worker(void *arg) {
         smon_alert a = make_alert("t", 1793491200000LL + i * 1000, msg, i % 2 ? "dns" : "loadbalancer", "cluster=prod-eu-1");
         if (smon_classifier_classify(shared, &a, &r) != SMON_OK) return (void *)1;
         if (i % 3 == 0 && smon_classifier_learn(shared, &a, &fb) != SMON_OK) return (void *)1;
+        if (i % 7 == 0) { /* escalations polled from every thread */
+            smon_alert_escalation e[8]; size_t ne = 0;
+            if (smon_classifier_poll_escalations(shared, 1793491200000LL + i * 1000, e, 8, &ne) != SMON_OK || ne > 8) return (void *)1;
+        }
         if (id == 0 && i % 500 == 0) {
             char *json = NULL; void *snap = NULL; size_t size = 0;
             if (smon_classifier_stats(shared, &json) != SMON_OK) return (void *)1;
