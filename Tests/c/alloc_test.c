@@ -162,6 +162,15 @@ static void classifier_paths(void) {
     start();
     smon_classifier_learn_batch(c, alerts, feedback, BATCH);
     EXPECT(stop("smon_classifier_learn_batch (known classes and teams)", BATCH) == 0);
+    /* Every alert opening a new group (each 11 minutes after the last: its old group has
+       closed), once the ring of group slots has gone round. */
+    for (int round = 0; round < 3 * 1024 / BATCH + 2; round++) {
+        for (int i = 0; i < BATCH; i++) alerts[i].timestamp_ms = t + 86400000LL + (int64_t)(round * BATCH + i) * 660000;
+        if (round == 3 * 1024 / BATCH) start();
+        smon_classifier_classify_batch(c, alerts, BATCH, results);
+    }
+    EXPECT(stop("smon_classifier_classify_batch (each alert a new group)", 2 * BATCH) == 0);
+    EXPECT(results[BATCH - 1].new_group == 1);
     smon_classifier_free(c);
 }
 

@@ -88,6 +88,22 @@ public struct AlertGroup: Sendable, Equatable {
 
     /// An empty slot.
     public init() {}
+
+    /// Makes the slot a fresh group `id` opened at `t`, on its old member arrays (emptied,
+    /// their storage kept): no allocation once every slot has held a group. (The old arrays
+    /// move through a local that is gone when this returns, so they are unique again for the
+    /// appends that follow.)
+    mutating func reopen(id: UInt64, at t: Int64, context: UInt64) {
+        var g = AlertGroup()
+        swap(&g.services, &services); swap(&g.depends, &depends); swap(&g.alertnames, &alertnames)
+        g.services.removeAll(keepingCapacity: true); g.depends.removeAll(keepingCapacity: true)
+        g.alertnames.removeAll(keepingCapacity: true)
+        if g.services.capacity < 8 { g.services.reserveCapacity(8) }
+        if g.depends.capacity < 16 { g.depends.reserveCapacity(16) }
+        if g.alertnames.capacity < 8 { g.alertnames.reserveCapacity(8) }
+        g.id = id; g.firstMs = t; g.lastMs = t; g.context = context
+        self = g
+    }
 }
 
 extension AlertGroup: SnapshotCodable {
@@ -242,13 +258,8 @@ public struct AlertGrouper: Sendable {
         if best >= 0 { join(best, k); return (best, false) }
         let s = next
         next = (next + 1) % groups.count
-        var g = AlertGroup()
-        g.id = nextId
+        groups[s].reopen(id: nextId, at: t, context: k.context)
         nextId &+= 1
-        g.firstMs = t; g.lastMs = t
-        g.context = k.context
-        g.services.reserveCapacity(8); g.depends.reserveCapacity(16); g.alertnames.reserveCapacity(8)
-        groups[s] = g
         join(s, k)
         return (s, true)
     }
