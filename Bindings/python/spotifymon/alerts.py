@@ -345,7 +345,10 @@ class IntelligentAlertClassifier(Handle):
         now. `now` (datetime, epoch seconds or ms; None: the newest alert time seen). Each dict:
         sequence (how many alerts this classifier had classified before that one), group_id,
         fired_at, due_at (UTC datetimes), suppression_reason, priority, alert_class,
-        recommended_team. Each is returned once; call it as time passes."""
+        recommended_team. At most `max_items` per call (the rest stay queued); each is returned
+        once; call it as time passes."""
+        if max_items < 0:
+            raise InvalidArgumentError(f"max_items is {max_items}", 1)
         now_ms = 0 if now is None else _ms(now)
         out, n = (_Escalation * max_items)(), ctypes.c_size_t(0)
         check(lib.smon_classifier_poll_escalations(self._live(), now_ms, out, max_items, ctypes.byref(n)))
