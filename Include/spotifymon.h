@@ -382,7 +382,7 @@ typedef struct smon_alert_escalation {
 
 /**
  * Escalations of suppressed alerts that kept firing. An alert suppressed while its group had
- * surfaced nothing (likely false positive, flapping, maintenance or deployment window) that is
+ * surfaced nothing (likely false positive, flapping, deployment window; not maintenance) that is
  * still firing, not resolved, classifier.escalate_persisting_s after it fired, with nothing
  * surfaced in its group meanwhile, is due: page for it now. Writes the ones due by now_ms
  * (<= 0: the newest alert time the handle has seen), oldest first, into out[0..cap)

@@ -193,7 +193,7 @@ type Escalation struct {
 }
 
 // PollEscalations returns the alerts suppressed while their group had paged for nothing
-// (likely false positive, flapping, maintenance or deployment window) that are still firing,
+// (likely false positive, flapping, deployment window) that are still firing,
 // unresolved, classifier.escalate_persisting_s after they fired, due by now (zero time: the
 // newest alert time seen), at most max, oldest first. Each is returned once.
 func (c *Classifier) PollEscalations(now time.Time, max int) ([]Escalation, error) {

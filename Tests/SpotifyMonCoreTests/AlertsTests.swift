@@ -383,6 +383,17 @@ struct AlertClassifierTests {
         // it) and stays open from the due time.
         let g = c.grouper.groups.first { $0.id == stuck.groupId }
         #expect(g?.surfaced == 1 && g?.surfacedReal == 1 && g?.lastMs == t + t1 + 601_000)
+        // Inside a maintenance window (false-positive suppression off, so that is the reason), it stays quiet.
+        let m = try AlertFixtures.classifier([("classifier.escalate_persisting_s", "600"), ("classifier.fp_suppress_threshold", "1")])
+        for i in 0..<40 {
+            let dt = Int64(i) * 3_600_000
+            _ = m.classify(probe(dt, "p\(i)")); m.learn(probe(dt, "p\(i)"), fb)
+            _ = m.classify(probe(dt + 60_000, "p\(i)", resolved: true))
+        }
+        m.addMaintenance(service: "web", startMs: t + t1, endMs: t + t1 + 3_600_000)
+        let quiet = m.classify(probe(t1 + 1_000, "stuck"))
+        #expect(quiet.suppressed && quiet.reason == .maintenance, "\(quiet)")
+        #expect(m.dueEscalations(nowMs: t + t1 + 700_000, max: 10) { _ in } == 0, "maintenance is not escalated")
         // Disabled (0), nothing is queued.
         let off = try AlertFixtures.classifier([("classifier.escalate_persisting_s", "0")])
         _ = off.classify(probe(0, "x"))

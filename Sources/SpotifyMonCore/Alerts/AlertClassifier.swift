@@ -539,8 +539,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         }
         r.suppressed = reason != .none
         r.reason = reason
-        // Suppressed while its group has paged for nothing, as it starts firing: escalated later if it keeps firing.
-        if r.suppressed && g.surfaced == 0 && !wasFiring { queuePersisting(r, slot: slot, key: f.key) }
+        // Suppressed while its group has paged for nothing, as it starts firing: escalated later
+        // if it keeps firing (not in a maintenance window: operators declared that one quiet).
+        if r.suppressed && g.surfaced == 0 && !wasFiring && reason != .maintenance { queuePersisting(r, slot: slot, key: f.key) }
         if !r.suppressed {
             // The causes it pages for: its class, and the one its own words name confidently.
             let causes = AlertGrouper.classBit(r.alertClass) | (key.clsConfidence > newRootConfidence ? AlertGrouper.classBit(key.cls) : 0)

@@ -47,7 +47,7 @@ public enum AlertConfigKeys {
         ConfigKey("classifier.new_root_confidence", .double(0...1), default: "0.8",
                   "An alert rated real is surfaced, though its group already surfaced a real alert, when its text alone names a class with more than this confidence and its service or that class is new to the group's surfaced real alerts (1 disables)."),
         ConfigKey("classifier.escalate_persisting_s", .int(0...86_400), default: "600",
-                  "A suppressed alert of a group that has paged for nothing (likely false positive, flapping, maintenance or deployment window) still firing, unresolved, this long after it fired is due for escalation (smon_classifier_poll_escalations); 0 disables."),
+                  "A suppressed alert of a group that has paged for nothing (likely false positive, flapping, deployment window; not a maintenance window) still firing, unresolved, this long after it fired is due for escalation (smon_classifier_poll_escalations); 0 disables."),
         ConfigKey("classifier.group_window_s", .int(1...86_400), default: "600",
                   "A group stays open while its last alert is at most this many seconds old."),
         ConfigKey("classifier.group_span_s", .int(1...86_400), default: "300",

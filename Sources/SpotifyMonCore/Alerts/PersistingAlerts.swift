@@ -1,9 +1,10 @@
 /// A suppressed alert that kept firing: surfaced late by `AlertClassifier.dueEscalations`.
 ///
 /// Transient false positives resolve within minutes; an alert suppressed as a likely false
-/// positive (or as flapping, or inside a maintenance or deployment window) that is still
-/// firing, unresolved, `classifier.escalate_persisting_s` after it fired, with nothing
-/// surfaced in its group meanwhile, was not transient: it is due for escalation.
+/// positive (or as flapping, or inside a deployment window; not a maintenance window, which
+/// operators declare to be left alone) that is still firing, unresolved,
+/// `classifier.escalate_persisting_s` after it fired, with nothing surfaced in its group
+/// meanwhile, was not transient: it is due for escalation.
 public struct PersistingAlert: Sendable, Equatable {
     /// Which classify call suppressed it: the number of alerts the handle had classified
     /// before it (resolved notifications included; batch calls count each alert).
