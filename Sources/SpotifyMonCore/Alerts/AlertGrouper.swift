@@ -176,10 +176,17 @@ public struct AlertGrouper: Sendable {
 
     /// The slot holding group `id` if it is still open at `t`.
     public func openSlot(of id: UInt64, at t: Int64) -> Int? {
+        guard let s = heldSlot(of: id), isOpen(s, at: t) else { return nil }
+        return s
+    }
+
+    /// The slot holding group `id`, open or not (nil once the slot was reused): slots are
+    /// assigned in id order around the ring.
+    @inline(__always)
+    func heldSlot(of id: UInt64) -> Int? {
         guard id != 0 else { return nil }
-        // Slots are assigned in id order around the ring.
         let s = Int((id &- 1) % UInt64(groups.count))
-        return groups[s].id == id && isOpen(s, at: t) ? s : nil
+        return groups[s].id == id ? s : nil
     }
 
     /// How related an alert is to the group in slot `s`: same service 2, topology neighbour
@@ -340,14 +347,6 @@ public struct AlertGrouper: Sendable {
             let g = UnsafePointer(gs.baseAddress! + s) // no copy of the group
             return g.pointee.realServiceBits & Self.bit(k.service) == 0 || g.pointee.realClassBits & Self.classBit(k.cls) == 0
         }
-    }
-
-    /// The slot holding group `id`, open or not (nil once the slot was reused).
-    @inline(__always)
-    func heldSlot(of id: UInt64) -> Int? {
-        guard id != 0 else { return nil }
-        let s = Int((id &- 1) % UInt64(groups.count))
-        return groups[s].id == id ? s : nil
     }
 
     /// Counts a fingerprint that starts firing in the group in slot `s`.
