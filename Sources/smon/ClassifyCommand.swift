@@ -19,7 +19,8 @@ struct ClassifyCommand: ParsableCommand {
         "service":..., "start_ms":..., "end_ms":...} announce windows and produce no output. \
         Output: one JSON object per alert: alert_id, alert_class, priority, priority_score, recommended_team, \
         false_positive_probability, group_id, suppressed, escalation (+ confidence, suppression_reason, sla, \
-        impact, context, and escalate_now: earlier suppressed alerts still firing, unresolved,         classifier.escalate_persisting_s after they fired). A malformed line yields {"line": N, "error": "..."}.
+        impact, context, and escalate_now: earlier suppressed alerts still firing, unresolved, \
+        classifier.escalate_persisting_s after they fired). A malformed line yields {"line": N, "error": "..."}.
         """)
 
     @Argument(help: "JSONL file of alerts (- for standard input).") var file: String?
@@ -57,7 +58,8 @@ struct ClassifyCommand: ParsableCommand {
         var linePtr: UnsafeMutablePointer<CChar>?
         var cap = 0
         var lineNo = 0
-        var ids: [String] = [] // alert ids by classify sequence number (see PersistingAlert.sequence)
+        var ids = SuppressedIds(persistMs: Int64(config.int("classifier.escalate_persisting_s")) * 1000)
+        var sequence: UInt64 = 0 // classify calls so far (see PersistingAlert.sequence)
         while true {
             let n = getline(&linePtr, &cap, fp)
             if n < 0 { break }
@@ -83,13 +85,14 @@ struct ClassifyCommand: ParsableCommand {
                 }
                 for r in try AlertDecoding.records(from: json) {
                     // Suppressed alerts still firing by this alert's time are escalated with it.
-                    var due: [(alertId: String, alert: PersistingAlert)] = []
-                    classifier.dueEscalations(nowMs: r.timestampMs, max: .max) { e in
-                        due.append((e.sequence < UInt64(ids.count) ? ids[Int(e.sequence)] : "", e))
-                    }
-                    ids.append(r.alertId)
+                    var due: [PersistingAlert] = []
+                    classifier.dueEscalations(nowMs: r.timestampMs, max: .max) { due.append($0) }
+                    let named = due.map { (alertId: ids.id(of: $0.sequence), alert: $0) }
+                    ids.forget(dueBy: r.timestampMs)
                     let res = classifier.classify(r)
-                    out.line(classifier.resultJSON(res, alertId: r.alertId, escalations: due))
+                    if res.suppressed && !r.resolved { ids.remember(sequence, id: r.alertId, firedMs: res.timestampMs) }
+                    sequence &+= 1
+                    out.line(classifier.resultJSON(res, alertId: r.alertId, escalations: named))
                     if learn, !r.resolved, !r.feedback.isEmpty { classifier.learn(r, r.feedback) }
                 }
             } catch {
@@ -101,6 +104,35 @@ struct ClassifyCommand: ParsableCommand {
         free(linePtr)
         out.flush()
         if stats { fputs(classifier.statsJSON() + "\n", stderr) }
+    }
+}
+
+/// The ids of suppressed alerts by classify sequence number, for naming their escalations;
+/// each is forgotten once it is due (escalated or not by then), so memory stays bounded by
+/// the alerts suppressed within one escalation delay.
+struct SuppressedIds {
+    let persistMs: Int64
+    private var order: [(sequence: UInt64, firedMs: Int64)] = []
+    private var head = 0
+    private var byId: [UInt64: String] = [:]
+
+    init(persistMs: Int64) { self.persistMs = persistMs }
+
+    mutating func remember(_ sequence: UInt64, id: String, firedMs: Int64) {
+        guard persistMs > 0 else { return }
+        order.append((sequence, firedMs)); byId[sequence] = id
+    }
+
+    func id(of sequence: UInt64) -> String { byId[sequence] ?? "" }
+
+    /// Drops those due by `nowMs`, in the order they were suppressed (the order the
+    /// classifier's queue hands them out).
+    mutating func forget(dueBy nowMs: Int64) {
+        while head < order.count, order[head].firedMs &+ persistMs <= nowMs {
+            byId[order[head].sequence] = nil
+            head += 1
+        }
+        if head > 4096, head * 2 > order.count { order.removeFirst(head); head = 0 }
     }
 }
 
