@@ -305,7 +305,11 @@ enum {
    surfaced real alerts (likely another incident's root: "new_root_in_group" in the JSON
    result, counted as "surfaced_new_root" in the stats JSON), or when every alert of the group
    had resolved before it fired (a new episode: "refired_after_resolve", counted as
-   "surfaced_refired"). */
+   "surfaced_refired").
+   Grouping: an alert whose own features rate it a false positive with probability >=
+   classifier.isolate_fp_threshold (before any group context) opens a group of its own that no
+   other fingerprint joins (counted as "groups_isolated" in the stats JSON); its fingerprint's
+   later alerts still join it. */
 
 /** The decisions about one alert, in a caller-owned struct. */
 typedef struct smon_alert_result {

@@ -343,6 +343,50 @@ struct AlertClassifierTests {
         #expect(d.grouper.groups.map(\.firing) == c.grouper.groups.map(\.firing))
     }
 
+    @Test func aNearCertainFalsePositiveKeepsToAGroupOfItsOwn() throws {
+        // After feedback that synthetic-probe failures are false positives, one at a store in an
+        // incident does not join the incident's group (isolation on) or does (off); a real
+        // symptom after it still joins the incident, and the probe's re-notification stays in
+        // the probe's own group.
+        func run(_ threshold: String) throws -> (AlertClassifier, [AlertResult]) {
+            let c = try AlertFixtures.classifier([("classifier.isolate_fp_threshold", threshold)])
+            let t = AlertFixtures.t0
+            var fb = AlertFeedback()
+            fb.falsePositive = true
+            for i in 0..<40 {
+                var p = AlertFixtures.alert("Synthetic check failed for svc-\(i % 7) endpoint /health", service: "svc-\(i % 7)",
+                                            metric: "probe_success", severity: "warning", t: t - 86_400_000 + Int64(i) * 600_000,
+                                            value: 1.01, fingerprint: "old-probe-\(i)")
+                p.sourceSystem = "synthetic-probe"
+                c.learn(p, fb)
+            }
+            var probe = AlertFixtures.alert("Synthetic check failed for db-a endpoint /health", service: "db-a", metric: "probe_success",
+                                            severity: "warning", t: t + 30_000, value: 1.01, fingerprint: "probe")
+            probe.sourceSystem = "synthetic-probe"
+            var renotified = probe
+            renotified.timestampMs = t + 150_000
+            return (c, [
+                c.classify(AlertFixtures.alert("Deadlock detected in db-a transaction", service: "db-a", metric: "db_deadlocks", fingerprint: "root")),
+                c.classify(probe),
+                c.classify(AlertFixtures.alert("Upstream timeouts from svc-b calling db-a", service: "svc-b", metric: "upstream_timeouts",
+                                               t: t + 90_000, labels: [("depends_on", "db-a")], fingerprint: "symptom")),
+                c.classify(renotified),
+            ])
+        }
+        let (c, on) = try run("0.9"), (_, off) = try run("1")
+        #expect(on[1].falsePositiveProbability >= 0.9, "\(on[1])")
+        #expect(on[1].groupId != on[0].groupId && on[1].newGroup && on[1].suppressed && on[1].reason == .likelyFalsePositive)
+        #expect(on[2].groupId == on[0].groupId, "the symptom should join the incident")
+        #expect(on[3].groupId == on[1].groupId && on[3].suppressed)
+        #expect(c.statsJSON().contains("\"groups_isolated\":1"))
+        #expect(off[1].groupId == off[0].groupId && off[1].suppressed, "without isolation the probe joins the incident")
+        // The isolation survives a snapshot: the restored classifier keeps others out of the probe's group.
+        let d = try AlertFixtures.classifier([("classifier.isolate_fp_threshold", "0.9")])
+        try c.snapshot().withUnsafeBytes { try d.restore($0) }
+        #expect(d.snapshot() == c.snapshot())
+        #expect(d.grouper.groups.filter(\.isolated).count == 1)
+    }
+
     @Test func aSuppressedAlertThatKeepsFiringIsEscalated() throws {
         // A probe alert learned as a false positive many times is suppressed as one; a
         // transient one resolves and is never escalated, one still firing 10 minutes on is,

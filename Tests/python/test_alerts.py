@@ -137,9 +137,34 @@ def test_snapshot_from_payload_version_3_still_loads():
     again = c.snapshot()
     d = IntelligentAlertClassifier(cfg)
     d.restore(again)
-    assert d.snapshot() == again  # re-saved as version 4, round-trips exactly
+    assert d.snapshot() == again  # re-saved as the current version, round-trips exactly
     with pytest.raises(CorruptSnapshotError):
         IntelligentAlertClassifier().restore(data)  # another shape
+
+
+def test_snapshot_from_payload_version_4_still_loads():
+    # Written by the library of commit c586f32 (classifier payload version 4: no isolated
+    # groups yet) from the first lines of `smon classify --generate 30000 --seed 1` through
+    # `classify_json` (411 lines, window announcements included, read as alerts with defaults),
+    # the 400 alerts among them learned, with this config.
+    import gzip
+    import pathlib
+    cfg = {"classifier.hash_bits": 10, "classifier.max_fingerprints": 64, "classifier.max_classes": 8,
+           "classifier.max_teams": 12}
+    data = gzip.decompress((pathlib.Path(__file__).parent / "fixtures" / "classifier-payload-v4.snap.gz").read_bytes())
+    c = IntelligentAlertClassifier(cfg)
+    c.restore(data)
+    st = c.stats()
+    assert st["classified"] == 411 and st["pending_escalations"] == 41 and st["groups_isolated"] == 0
+    out = c.classify_json({"alert_id": "x", "timestamp": 1793520000000, "metric_name": "db_deadlocks_total",
+                           "alert_message": "Deadlock detected in postgres-users transaction", "service_name": "postgres-users"})
+    assert len(out) == 1 and out[0]["alert_class"]
+    again = c.snapshot()
+    assert again != data
+    d = IntelligentAlertClassifier(cfg)
+    d.restore(again)
+    assert d.snapshot() == again  # re-saved as version 5, round-trips exactly
+    assert d.stats()["pending_escalations"] == 41
 
 
 def test_bad_input_raises_or_is_defined():

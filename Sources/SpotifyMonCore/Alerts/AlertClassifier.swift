@@ -39,6 +39,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     var surfacedNewRoot: UInt64 = 0
     /// Alerts surfaced because their group had resolved (see `AlertResult.refiredAfterResolve`).
     var surfacedRefired: UInt64 = 0
+    /// Groups opened isolated by a near-certain false positive (`classifier.isolate_fp_threshold`).
+    var groupsIsolated: UInt64 = 0
     /// Suppressed alerts waiting to be found still firing (see `dueEscalations`), and how many were escalated.
     var pending: PendingEscalations
     var escalatedPersisting: UInt64 = 0
@@ -49,6 +51,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     let ackTargets: [Double], resolveTargets: [Double]
     let fpSuppress: Double, realThreshold: Double, flapWindowMs: Int64, flapThreshold: Float, priorStrength: Double
     let newRootConfidence: Double
+    /// False-positive probability (before group context) from which an alert opens an isolated group.
+    let isolateFP: Double
     /// How long a suppressed alert must keep firing to be escalated, ms (0: never).
     let persistMs: Int64
     let ownership: [(glob: String, team: String)]
@@ -89,6 +93,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         fpSuppress = config.double("classifier.fp_suppress_threshold")
         realThreshold = config.double("classifier.real_threshold")
         newRootConfidence = config.double("classifier.new_root_confidence")
+        isolateFP = config.double("classifier.isolate_fp_threshold")
         persistMs = Int64(config.int("classifier.escalate_persisting_s")) * 1000
         pending = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         flapWindowMs = Int64(config.int("classifier.flap_window_s")) * 1000
@@ -368,12 +373,22 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         if flags & 2 != 0 { g.add(FeatureHash.bucket(.group, 2), 0.8, name: "group-has-real-alert") }
     }
 
+    /// The false-positive probability of logit `z`, with the rules that hold before any
+    /// feedback: flapping and barely-over-threshold alerts are suspect.
+    @inline(__always)
+    static func falsePositive(logit z: Double, _ a: AlertView, _ hist: HistoryStats) -> Double {
+        var z = z
+        if hist.flaps >= 1 { z += 0.4 * Double(min(hist.flaps, 5)) }
+        if let r = AlertFeaturizer.ratio(a), r < 1.05 { z += 0.5 }
+        return MathUtil.sigmoid(z)
+    }
+
     /// Softmaxes the scratch heads and applies ownership, expertise and cold-start rules.
     func finish(_ a: AlertView, _ info: LabelInfo, hist: HistoryStats, owner: Int, zfp z: Float) -> Scores {
         var s = Scores()
         let nC = classes.count, nT = teams.count
         let pc = scratch, pt = scratch + scratchCount, pp = scratch + 2 * scratchCount
-        var zfp = Double(z)
+        let zfp = Double(z)
         s.cls = max(0, HashedLinearModel.softmax(pc, nC))
         s.clsConf = nC > 0 ? Double(pc[s.cls]) : 0
         // Ownership labels and rules weigh most before the model has seen who resolves what.
@@ -381,10 +396,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         for t in 0..<nT { pt[t] += response.expertiseBonus(team: t, cls: s.cls) }
         s.team = max(0, HashedLinearModel.softmax(pt, nT))
         s.teamConf = nT > 0 ? Double(pt[s.team]) : 0
-        // Rules that hold before any feedback: flapping and barely-over-threshold alerts are suspect.
-        if hist.flaps >= 1 { zfp += 0.4 * Double(min(hist.flaps, 5)) }
-        if let r = AlertFeaturizer.ratio(a), r < 1.05 { zfp += 0.5 }
-        s.fp = MathUtil.sigmoid(zfp)
+        s.fp = Self.falsePositive(logit: zfp, a, hist)
         HashedLinearModel.softmax(pp, 4)
         s.learnedUrgency = Double(pp[0]) * 0.9 + Double(pp[1]) * 0.65 + Double(pp[2]) * 0.42 + Double(pp[3]) * 0.15
         return s
@@ -452,7 +464,11 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
             }
             // The fingerprint's own group, while it is still firing or flapping back.
             let preferred = (wasFiring || (f.lastResolveMs > 0 && t - f.lastResolveMs <= flapWindowMs)) ? f.groupId : 0
-            (gslot, isNew) = grouper.place(key, preferred: preferred)
+            // A near-certain false positive by its own features opens a group of its own, which
+            // no other fingerprint joins: noise neither joins an incident nor gathers one.
+            let alone = isolateFP < 1 && Self.falsePositive(logit: Double(zfp), a, hist) >= isolateFP
+            (gslot, isNew) = grouper.place(key, preferred: preferred, alone: alone)
+            if alone && isNew { groupsIsolated &+= 1 }
             let g = grouper.summary(gslot)
             f.statsRootClass = isNew ? -1 : g.rootClass
             f.statsRootTeam = isNew ? -1 : g.rootTeam

@@ -7,7 +7,7 @@ extension AlertClassifier {
     public func snapshot() -> [UInt8] {
         lock.withLock {
             var w = SnapshotWriter()
-            w.write(UInt32(4)) // classifier payload version
+            w.write(UInt32(5)) // classifier payload version
             classes.encode(to: &w)
             teams.encode(to: &w)
             model.encode(to: &w)
@@ -28,6 +28,7 @@ extension AlertClassifier {
             w.write(surfacedRefired) // since version 4, with the pending escalations
             w.write(escalatedPersisting)
             pending.encode(to: &w)
+            w.write(groupsIsolated) // since version 5, with the groups' isolation flags
             return Snapshot.seal(w, engine: .classifier)
         }
     }
@@ -36,7 +37,7 @@ extension AlertClassifier {
     public func restore(_ bytes: UnsafeRawBufferPointer) throws {
         var r = try Snapshot.open(bytes, engine: .classifier)
         let version: UInt32 = try r.read()
-        guard (1...4).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
+        guard (1...5).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
         var c = LabelTable(capacity: classes.capacity), t = LabelTable(capacity: teams.capacity)
         try c.decode(from: &r)
         try t.decode(from: &r)
@@ -78,6 +79,7 @@ extension AlertClassifier {
         let escalated: UInt64 = version >= 4 ? try r.read() : 0
         var pend = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         if version >= 4 { try pend.decode(from: &r, slots: fps.slots.count) }
+        let isolated: UInt64 = version >= 5 ? try r.read() : 0
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
         guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
@@ -89,7 +91,7 @@ extension AlertClassifier {
             feedbackTeam = counters[4]; feedbackFP = counters[5]; feedbackPriority = counters[6]
             lastTimeMs = last
             surfacedNewRoot = newRoots; surfacedRefired = refired
-            escalatedPersisting = escalated; pending = pend
+            escalatedPersisting = escalated; pending = pend; groupsIsolated = isolated
             if let windows { context.setDeployments(windows.deployments); maintenance = windows.maintenance }
             deployCacheStamp = .min
         }
@@ -110,6 +112,7 @@ extension AlertClassifier {
             j.field("surfaced", Int(truncatingIfNeeded: suppressedByReason[0]))
             j.field("surfaced_new_root", Int(truncatingIfNeeded: surfacedNewRoot))
             j.field("surfaced_refired", Int(truncatingIfNeeded: surfacedRefired))
+            j.field("groups_isolated", Int(truncatingIfNeeded: groupsIsolated))
             j.field("escalated_persisting", Int(truncatingIfNeeded: escalatedPersisting))
             j.field("pending_escalations", pending.count)
             j.field("pending_escalations_dropped", Int(truncatingIfNeeded: pending.dropped))

@@ -85,6 +85,10 @@ public struct AlertGroup: Sendable, Equatable {
     /// firing fingerprint evicted from the fingerprint table keeps counting (the group then
     /// closes by its window, as before).
     public var firing: UInt32 = 0
+    /// Opened by an alert rated a near-certain false positive before any group context
+    /// (`classifier.isolate_fp_threshold`): no other fingerprint joins it, so noise neither
+    /// joins an incident's group nor gathers one around itself.
+    public var isolated = false
 
     /// An empty slot.
     public init() {}
@@ -226,16 +230,30 @@ public struct AlertGrouper: Sendable {
     }
 
     /// Chooses the group for an alert: `preferred` (the fingerprint's own open group) wins;
+    /// an alert placed `alone` (a near-certain false positive) then opens an isolated group;
     /// otherwise the best related open group above the threshold; otherwise a new group.
     /// Returns the slot and whether the group is new.
-    public mutating func place(_ k: GroupKey, preferred: UInt64) -> (slot: Int, isNew: Bool) {
+    public mutating func place(_ k: GroupKey, preferred: UInt64, alone: Bool = false) -> (slot: Int, isNew: Bool) {
         let t = k.timeMs
         learnTopology(k)
         if let s = openSlot(of: preferred, at: t) { join(s, k); return (s, false) }
+        if !alone, let s = bestRelated(k) { join(s, k); return (s, false) }
+        let s = next
+        next = (next + 1) % groups.count
+        groups[s].reopen(id: nextId, at: t, context: k.context)
+        groups[s].isolated = alone
+        nextId &+= 1
+        join(s, k)
+        return (s, true)
+    }
+
+    /// The open, not isolated group that relates most to `k` above the threshold, if any.
+    mutating func bestRelated(_ k: GroupKey) -> Int? {
+        let t = k.timeMs
         var best = -1
         var bestScore = threshold
         @inline(__always) func consider(_ s: Int) {
-            guard isOpen(s, at: t), t - groups[s].firstMs <= spanMs else { return }
+            guard isOpen(s, at: t), t - groups[s].firstMs <= spanMs, !groups[s].isolated else { return }
             let sc = score(k, s)
             if sc >= bestScore { bestScore = sc; best = s }
         }
@@ -262,13 +280,7 @@ public struct AlertGrouper: Sendable {
         }
         // The most recent groups, for text similarity across unrelated services.
         for j in 1...4 { consider((next - j + groups.count) % groups.count) }
-        if best >= 0 { join(best, k); return (best, false) }
-        let s = next
-        next = (next + 1) % groups.count
-        groups[s].reopen(id: nextId, at: t, context: k.context)
-        nextId &+= 1
-        join(s, k)
-        return (s, true)
+        return best >= 0 ? best : nil
     }
 
     /// First entry of the 4-way index bucket of a hash.
@@ -398,11 +410,14 @@ public struct AlertGrouper: Sendable {
         // Since version 4.
         w.write(groups.map { $0.realClassBits })
         w.write(groups.map { $0.firing })
+        // Since version 5.
+        w.write(groups.map { $0.isolated ? UInt8(1) : 0 })
     }
 
     /// Reads `encode`'s output; payload version 1 has no surfaced-real service sets (they stay
     /// empty), versions before 4 no class sets (they start from the group's root class) nor
-    /// firing counts (the caller recounts them from the fingerprints: `recountFiring`).
+    /// firing counts (the caller recounts them from the fingerprints: `recountFiring`), versions
+    /// before 5 no isolated groups.
     mutating func decode(from r: inout SnapshotReader, version: UInt32) throws {
         let n: UInt64 = try r.read()
         let nx: UInt64 = try r.read()
@@ -430,6 +445,11 @@ public struct AlertGrouper: Sendable {
             for i in withSets.indices { withSets[i].realClassBits = cb[i]; withSets[i].firing = fc[i] }
         } else {
             for i in withSets.indices { withSets[i].realClassBits = Self.classBit(Int(withSets[i].rootClass)) }
+        }
+        if version >= 5 {
+            let iso: [UInt8] = try r.read()
+            guard iso.count == g.count, iso.allSatisfy({ $0 <= 1 }) else { throw SMONError.corrupt("snapshot group isolation flags inconsistent") }
+            for i in withSets.indices { withSets[i].isolated = iso[i] == 1 }
         }
         groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
     }
