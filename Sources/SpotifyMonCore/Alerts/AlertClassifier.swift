@@ -568,13 +568,26 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         let ack = ackTargets[p], res = resolveTargets[p]
         r.ackDeadlineMs = r.timestampMs &+ Int64(ack * 60_000)
         r.resolveDeadlineMs = r.timestampMs &+ Int64(res * 60_000)
-        let learned = response.ack(team: r.team, priority: p)
+        let learned = learnedAck(team: r.team, priority: p)
         r.slaAtRisk = learned.n >= 3 && learned.p90Minutes > 0.8 * ack
         // Level 2 when the team usually would have acknowledged (capped by the target), level 3 at half the resolve target.
         let l2 = learned.n >= 3 ? min(ack, max(1, learned.p90Minutes)) : ack
         r.escalateLevel2Minutes = l2
         r.escalationLevels = r.priority <= 2 ? 3 : 2
         r.escalateLevel3Minutes = r.priority <= 2 ? max(l2 * 2, res / 2) : 0
+    }
+
+    /// `response.ack` through an in-place access: called on the stored property, it would copy the
+    /// whole `ResponseStats` for each alert (retaining and releasing each of its arrays).
+    @inline(__always)
+    func learnedAck(team: Int, priority: Int) -> (meanMinutes: Double, p90Minutes: Double, n: Int) {
+        Self.ack(in: &response, team: team, priority: priority)
+    }
+
+    /// `s.ack(team:priority:)` (see `learnedAck`).
+    @inline(__always)
+    static func ack(in s: inout ResponseStats, team: Int, priority: Int) -> (meanMinutes: Double, p90Minutes: Double, n: Int) {
+        s.ack(team: team, priority: priority)
     }
 
     // MARK: - Learn

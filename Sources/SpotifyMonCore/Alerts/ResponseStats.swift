@@ -59,6 +59,7 @@ public struct ResponseStats: Sendable, Equatable {
     }
 
     /// The learned acknowledge pattern of a team at a priority: mean, ~90th percentile, count.
+    @inline(__always)
     public func ack(team: Int, priority: Int) -> (meanMinutes: Double, p90Minutes: Double, n: Int) {
         guard team >= 0, team < maxTeams, priority >= 0, priority < 4 else { return (0, 0, 0) }
         let i = team * 4 + priority
