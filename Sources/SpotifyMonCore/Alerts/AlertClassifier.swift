@@ -378,7 +378,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         s.clsConf = nC > 0 ? Double(pc[s.cls]) : 0
         // Ownership labels and rules weigh most before the model has seen who resolves what.
         if owner >= 0 && owner < nT { pt[owner] += Float(2.0 * 50 / (50 + Double(feedbackTeam))) + 0.3 }
-        for t in 0..<nT { pt[t] += response.expertiseBonus(team: t, cls: s.cls) }
+        response.addExpertiseBonuses(cls: s.cls, to: pt, teams: nT)
         s.team = max(0, HashedLinearModel.softmax(pt, nT))
         s.teamConf = nT > 0 ? Double(pt[s.team]) : 0
         // Rules that hold before any feedback: flapping and barely-over-threshold alerts are suspect.

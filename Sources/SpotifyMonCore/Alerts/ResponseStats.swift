@@ -74,6 +74,18 @@ public struct ResponseStats: Sendable, Equatable {
         return bonus[team * maxClasses + cls]
     }
 
+    /// Adds `expertiseBonus(team: t, cls: cls)` to `logits[t]` for each team t in 0..<teams.
+    @inline(__always)
+    func addExpertiseBonuses(cls: Int, to logits: UnsafeMutablePointer<Float>, teams: Int) {
+        guard cls >= 0, cls < maxClasses, teams <= maxTeams else {
+            for t in 0..<teams { logits[t] += expertiseBonus(team: t, cls: cls) }
+            return
+        }
+        bonus.withUnsafeBufferPointer { b in
+            for t in 0..<teams { logits[t] += b[t * maxClasses + cls] }
+        }
+    }
+
     func encode(to w: inout SnapshotWriter) {
         w.write(ackMean); w.write(ackSq); w.write(ackN); w.write(resMean); w.write(resN); w.write(globalResolve); w.write(globalN)
     }
