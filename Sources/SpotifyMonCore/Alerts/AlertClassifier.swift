@@ -23,6 +23,10 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     let gx: FeatureBuffer
     let scratch: UnsafeMutablePointer<Float>
     let scratchCount: Int
+    /// The label blocks of recently seen label texts (see `beginFeatures`).
+    let labelCache = FeatureReplayCache(capacity: 1024, maxBytes: 256, maxRows: 32, empty: LabelReplay())
+    /// The text blocks of recently seen messages (see `textFeatures`).
+    let textCache = FeatureReplayCache(capacity: 1024, maxBytes: 128, maxRows: AlertFeaturizer.maxTextRows, empty: TextReplay())
 
     /// Classes and teams.
     public internal(set) var classes: LabelTable
@@ -243,18 +247,48 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// Forces the next call to re-read the deployment windows (after `addDeployment`).
     public func deploymentsChanged() { lock.withLock { deployCacheStamp = .min; deployCacheCalls = 1 << 20 } }
 
-    /// Starts the features of an alert: clears `x`, adds the bias and the labels (filling `info`).
+    /// Starts the features of an alert: clears `x`, adds the bias and the labels (filling `info`,
+    /// which the caller passes empty), replayed from `labelCache` when the same labels were seen
+    /// recently.
     @inline(__always)
     func beginFeatures(_ a: AlertView, _ info: inout LabelInfo) {
         x.reset()
         x.add(FeatureHash.start(.bias), 1, name: "bias")
+        // Explain mode records names, which the cache does not keep.
+        if x.explaining { featurizer.labels(a, into: x, info: &info); return }
+        let k = labelCache.key(a.labels)
+        if let hit = labelCache.find(a.labels, k), hit.count <= x.room {
+            x.appendBlock(rows: hit.rows, count: hit.count, weight: AlertFeaturizer.labelWeight)
+            hit.payload.apply(to: &info, text: a.labels)
+            return
+        }
+        let start = x.count
         featurizer.labels(a, into: x, info: &info)
+        if let r = LabelReplay(info, in: a.labels) { labelCache.store(a.labels, k, rows: x.index + start, count: x.count - start, payload: r) }
+    }
+
+    /// The message's features (`AlertFeaturizer.text`), replayed from `textCache` when the same
+    /// text was seen recently; returns the word sketch.
+    @inline(__always)
+    func textFeatures(_ a: AlertView) -> UInt64 {
+        // With less room, `text` could drop features: not replayed (nor kept) then.
+        if x.explaining || x.room < AlertFeaturizer.maxTextRows { return featurizer.text(a, into: x) }
+        let msg = featurizer.textKey(a, x)
+        let k = textCache.key(msg)
+        if let hit = textCache.find(msg, k) {
+            featurizer.replayText(hit.payload, rows: hit.rows, count: hit.count, into: x)
+            return hit.payload.sketch
+        }
+        let start = x.count
+        let r = featurizer.textBlocks(a, into: x)
+        textCache.store(msg, k, rows: x.index + start, count: x.count - start, payload: r)
+        return r.sketch
     }
 
     /// Adds the rest of the features; returns the text sketch.
     @inline(__always)
     func finishFeatures(_ a: AlertView, _ info: LabelInfo, _ hist: HistoryStats, _ fl: ContextFlags, _ t: Int64) -> UInt64 {
-        let sketch = featurizer.text(a, into: x)
+        let sketch = textFeatures(a)
         featurizer.categorical(a, info, into: x)
         featurizer.numbers(a, hour: context.localHour(t), weekday: context.localWeekday(t), flags: fl, into: x)
         featurizer.history(hist, into: x)
