@@ -23,6 +23,10 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     let gx: FeatureBuffer
     let scratch: UnsafeMutablePointer<Float>
     let scratchCount: Int
+    /// The label blocks of recently seen label texts (see `beginFeatures`).
+    let labelCache = FeatureReplayCache(capacity: 1024, maxBytes: 256, maxRows: 32, empty: LabelReplay())
+    /// The text blocks of recently seen messages (see `textFeatures`).
+    let textCache = FeatureReplayCache(capacity: 1024, maxBytes: 128, maxRows: AlertFeaturizer.maxTextRows, empty: TextReplay())
 
     /// Classes and teams.
     public internal(set) var classes: LabelTable
@@ -248,18 +252,48 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// Forces the next call to re-read the deployment windows (after `addDeployment`).
     public func deploymentsChanged() { lock.withLock { deployCacheStamp = .min; deployCacheCalls = 1 << 20 } }
 
-    /// Starts the features of an alert: clears `x`, adds the bias and the labels (filling `info`).
+    /// Starts the features of an alert: clears `x`, adds the bias and the labels (filling `info`,
+    /// which the caller passes empty), replayed from `labelCache` when the same labels were seen
+    /// recently.
     @inline(__always)
     func beginFeatures(_ a: AlertView, _ info: inout LabelInfo) {
         x.reset()
         x.add(FeatureHash.start(.bias), 1, name: "bias")
+        // Explain mode records names, which the cache does not keep.
+        if x.explaining { featurizer.labels(a, into: x, info: &info); return }
+        let k = labelCache.key(a.labels)
+        if let hit = labelCache.find(a.labels, k), hit.count <= x.room {
+            x.appendBlock(rows: hit.rows, count: hit.count, weight: AlertFeaturizer.labelWeight)
+            hit.payload.apply(to: &info, text: a.labels)
+            return
+        }
+        let start = x.count
         featurizer.labels(a, into: x, info: &info)
+        if let r = LabelReplay(info, in: a.labels) { labelCache.store(a.labels, k, rows: x.index + start, count: x.count - start, payload: r) }
+    }
+
+    /// The message's features (`AlertFeaturizer.text`), replayed from `textCache` when the same
+    /// text was seen recently; returns the word sketch.
+    @inline(__always)
+    func textFeatures(_ a: AlertView) -> UInt64 {
+        // With less room, `text` could drop features: not replayed (nor kept) then.
+        if x.explaining || x.room < AlertFeaturizer.maxTextRows { return featurizer.text(a, into: x) }
+        let msg = featurizer.textKey(a, x)
+        let k = textCache.key(msg)
+        if let hit = textCache.find(msg, k) {
+            featurizer.replayText(hit.payload, rows: hit.rows, count: hit.count, into: x)
+            return hit.payload.sketch
+        }
+        let start = x.count
+        let r = featurizer.textBlocks(a, into: x)
+        textCache.store(msg, k, rows: x.index + start, count: x.count - start, payload: r)
+        return r.sketch
     }
 
     /// Adds the rest of the features; returns the text sketch.
     @inline(__always)
     func finishFeatures(_ a: AlertView, _ info: LabelInfo, _ hist: HistoryStats, _ fl: ContextFlags, _ t: Int64) -> UInt64 {
-        let sketch = featurizer.text(a, into: x)
+        let sketch = textFeatures(a)
         featurizer.categorical(a, info, into: x)
         featurizer.numbers(a, hour: context.localHour(t), weekday: context.localWeekday(t), flags: fl, into: x)
         featurizer.history(hist, into: x)
@@ -393,7 +427,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         s.clsConf = nC > 0 ? Double(pc[s.cls]) : 0
         // Ownership labels and rules weigh most before the model has seen who resolves what.
         if owner >= 0 && owner < nT { pt[owner] += Float(2.0 * 50 / (50 + Double(feedbackTeam))) + 0.3 }
-        for t in 0..<nT { pt[t] += response.expertiseBonus(team: t, cls: s.cls) }
+        response.addExpertiseBonuses(cls: s.cls, to: pt, teams: nT)
         s.team = max(0, HashedLinearModel.softmax(pt, nT))
         s.teamConf = nT > 0 ? Double(pt[s.team]) : 0
         s.fp = Self.falsePositive(logit: zfp, a, hist)
@@ -584,13 +618,26 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         let ack = ackTargets[p], res = resolveTargets[p]
         r.ackDeadlineMs = r.timestampMs &+ Int64(ack * 60_000)
         r.resolveDeadlineMs = r.timestampMs &+ Int64(res * 60_000)
-        let learned = response.ack(team: r.team, priority: p)
+        let learned = learnedAck(team: r.team, priority: p)
         r.slaAtRisk = learned.n >= 3 && learned.p90Minutes > 0.8 * ack
         // Level 2 when the team usually would have acknowledged (capped by the target), level 3 at half the resolve target.
         let l2 = learned.n >= 3 ? min(ack, max(1, learned.p90Minutes)) : ack
         r.escalateLevel2Minutes = l2
         r.escalationLevels = r.priority <= 2 ? 3 : 2
         r.escalateLevel3Minutes = r.priority <= 2 ? max(l2 * 2, res / 2) : 0
+    }
+
+    /// `response.ack` through an in-place access: called on the stored property, it would copy the
+    /// whole `ResponseStats` for each alert (retaining and releasing each of its arrays).
+    @inline(__always)
+    func learnedAck(team: Int, priority: Int) -> (meanMinutes: Double, p90Minutes: Double, n: Int) {
+        Self.ack(in: &response, team: team, priority: priority)
+    }
+
+    /// `s.ack(team:priority:)` (see `learnedAck`).
+    @inline(__always)
+    static func ack(in s: inout ResponseStats, team: Int, priority: Int) -> (meanMinutes: Double, p90Minutes: Double, n: Int) {
+        s.ack(team: team, priority: priority)
     }
 
     // MARK: - Learn

@@ -176,6 +176,14 @@ public struct AlertFeaturizer: Sendable {
 
     /// Buffer capacity that always suffices.
     public static let capacity = 2 * maxWords + maxNgrams + 32 + 32 + 48
+    /// Most rows `text` adds (words and bigrams, n-grams).
+    static let maxTextRows = 2 * maxWords + maxNgrams
+    /// Norms of the label block and of the words block.
+    static let labelWeight: Float = 1, wordWeight: Float = 1.4
+
+    /// The value of each of `m` n-gram features (their block's norm is 0.8).
+    @inline(__always)
+    static func ngramValue(_ m: Int) -> Float { m > 0 ? 0.8 / Float(m).squareRoot() : 0 }
 
     /// Reads the labels: special keys into `LabelInfo`, every pair as a feature.
     ///
@@ -226,7 +234,7 @@ public struct AlertFeaturizer: Sendable {
                 }
             }
         }
-        x?.endBlock(weight: 1)
+        x?.endBlock(weight: Self.labelWeight)
         infoCopy.context = ctx
         infoCopy.all = all
         info = infoCopy
@@ -248,12 +256,31 @@ public struct AlertFeaturizer: Sendable {
     /// sketch of the words (one bit per word hash, digits-only words skipped) for grouping.
     /// Reads at most `x.textCapacity` bytes (the classifier sizes it to `maxTextBytes`).
     public func text(_ a: AlertView, into x: FeatureBuffer) -> UInt64 {
+        textBlocks(a, into: x).sketch
+    }
+
+    /// The bytes of the message that `text` reads (its features depend on these alone).
+    @inline(__always)
+    func textKey(_ a: AlertView, _ x: FeatureBuffer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: a.message.prefix(min(maxTextBytes, x.textCapacity)))
+    }
+
+    /// Appends what `textBlocks` appended for a message, from its saved rows.
+    @inline(__always)
+    func replayText(_ r: TextReplay, rows: UnsafePointer<Int32>, count: Int, into x: FeatureBuffer) {
+        x.appendBlock(rows: rows, count: r.wordRows, weight: Self.wordWeight)
+        x.append(rows: rows + r.wordRows, count: count - r.wordRows, value: Self.ngramValue(count - r.wordRows))
+    }
+
+    /// `text`, also telling how many of the rows it added are the words block (the rest are n-grams).
+    func textBlocks(_ a: AlertView, into x: FeatureBuffer) -> TextReplay {
         let msg = UnsafeRawBufferPointer(rebasing: a.message.prefix(maxTextBytes))
         let n = TextScan.prepare(msg, x)
         let t = x.text
         var sketch: UInt64 = 0
         // Words (runs of word bytes) and bigrams.
         x.beginBlock()
+        let wordStart = x.count
         let wordSeed = FeatureHash.start(.word), bigramSeed = FeatureHash.start(.bigram)
         var prev: UInt64 = 0
         var words = 0, pos = 0
@@ -272,7 +299,8 @@ public struct AlertFeaturizer: Sendable {
             prev = h
         }
         if words == 0 { x.add(FeatureHash.bucket(.word, -2), 1, name: "word:<empty message>") }
-        x.endBlock(weight: 1.4)
+        x.endBlock(weight: Self.wordWeight)
+        let wordRows = x.count - wordStart
         // Character n-grams of the lower-cased copy (one masked load each), written straight
         // into the buffer with the block's normalised value.
         if ngram > 0, n >= ngram {
@@ -281,7 +309,7 @@ public struct AlertFeaturizer: Sendable {
             let mask: UInt64 = g >= 8 ? ~0 : (1 << UInt64(8 * g)) - 1
             let seed = FeatureHash.start(.ngram)
             let idx = x.index + x.count, val = x.value + x.count
-            let v: Float = m > 0 ? 0.8 / Float(m).squareRoot() : 0
+            let v = Self.ngramValue(m)
             for s in 0..<m {
                 let w = UInt64(littleEndian: t.loadUnaligned(fromByteOffset: s, as: UInt64.self)) & mask
                 idx[s] = x.multiplicativeRow((seed ^ w) &* 0x9E37_79B9_7F4A_7C15)
@@ -292,7 +320,7 @@ public struct AlertFeaturizer: Sendable {
                 for s in 0..<m { x.names!.append("ngram:" + Bytes.string(UnsafeRawBufferPointer(rebasing: msg[s..<(s + g)]))) }
             }
         }
-        return sketch
+        return TextReplay(sketch: sketch, wordRows: wordRows)
     }
 
     /// Metric name, its tokens, source system, service, severity.

@@ -138,6 +138,23 @@ public final class FeatureBuffer {
     @inline(__always)
     public func commit(_ n: Int) { state[0] += n }
 
+    /// Appends `n ≤ room` rows with one value (for replays of saved rows).
+    @inline(__always)
+    public func append(rows: UnsafePointer<Int32>, count n: Int, value v: Float) {
+        let c = state[0]
+        for i in 0..<n { index[c + i] = rows[i]; value[c + i] = v }
+        state[0] = c + n
+    }
+
+    /// Appends `n ≤ room` rows as one block normalised to `weight`: what adding each with value
+    /// 1 between `beginBlock` and `endBlock(weight:)` gives.
+    @inline(__always)
+    public func appendBlock(rows: UnsafePointer<Int32>, count n: Int, weight: Float) {
+        beginBlock()
+        append(rows: rows, count: n, value: 1)
+        endBlock(weight: weight)
+    }
+
     /// Starts a block of features that `endBlock` normalises together.
     @inline(__always)
     public func beginBlock() { state[1] = state[0] }

@@ -156,15 +156,35 @@ public final class HashedLinearModel: @unchecked Sendable {
         let rowBytes = stride &* 4
         let base = UnsafeMutableRawPointer(w)
         let lr = learningRate
-        for f in 0..<x.count {
-            let g = SIMD8<Float>(repeating: lr * x.value[f])
-            let r = base + Int(x.index[f]) &* rowBytes
-            for k in 0..<nb {
-                let o = blocks[k]
-                let cur = r.load(fromByteOffset: o, as: SIMD8<Float>.self)
-                r.storeBytes(of: cur * shrink - g * grads[k], toByteOffset: o, as: SIMD8<Float>.self)
+        let n = x.count
+        let idx = x.index, val = x.value
+        if nb == 4 {
+            // The common case (every head labelled, up to 8 classes and 16 teams): offsets and
+            // gradients in registers. Features are still updated one after the other, so a row
+            // that two features share takes both steps in the same order.
+            let o0 = blocks[0], o1 = blocks[1], o2 = blocks[2], o3 = blocks[3]
+            let g0 = grads[0], g1 = grads[1], g2 = grads[2], g3 = grads[3]
+            for f in 0..<n {
+                let g = SIMD8<Float>(repeating: lr * val[f])
+                let r = base + Int(idx[f]) &* rowBytes
+                Self.step(r, o0, g, g0, shrink); Self.step(r, o1, g, g1, shrink)
+                Self.step(r, o2, g, g2, shrink); Self.step(r, o3, g, g3, shrink)
             }
+            return
         }
+        for f in 0..<n {
+            let g = SIMD8<Float>(repeating: lr * val[f])
+            let r = base + Int(idx[f]) &* rowBytes
+            for k in 0..<nb { Self.step(r, blocks[k], g, grads[k], shrink) }
+        }
+    }
+
+    /// One block's SGD step in a row: `w = w * shrink - scaled * grad` (scaled: learning rate × feature value).
+    @inline(__always)
+    static func step(_ row: UnsafeMutableRawPointer, _ offset: Int, _ scaled: SIMD8<Float>, _ grad: SIMD8<Float>,
+                     _ shrink: SIMD8<Float>) {
+        let cur = row.load(fromByteOffset: offset, as: SIMD8<Float>.self)
+        row.storeBytes(of: cur * shrink - scaled * grad, toByteOffset: offset, as: SIMD8<Float>.self)
     }
 
     /// Softmax of `z[0..<n]` in place (eight exponentials per step); returns the arg max.

@@ -59,6 +59,7 @@ public struct ResponseStats: Sendable, Equatable {
     }
 
     /// The learned acknowledge pattern of a team at a priority: mean, ~90th percentile, count.
+    @inline(__always)
     public func ack(team: Int, priority: Int) -> (meanMinutes: Double, p90Minutes: Double, n: Int) {
         guard team >= 0, team < maxTeams, priority >= 0, priority < 4 else { return (0, 0, 0) }
         let i = team * 4 + priority
@@ -71,6 +72,18 @@ public struct ResponseStats: Sendable, Equatable {
     public func expertiseBonus(team: Int, cls: Int) -> Float {
         guard team >= 0, team < maxTeams, cls >= 0, cls < maxClasses else { return 0 }
         return bonus[team * maxClasses + cls]
+    }
+
+    /// Adds `expertiseBonus(team: t, cls: cls)` to `logits[t]` for each team t in 0..<teams.
+    @inline(__always)
+    func addExpertiseBonuses(cls: Int, to logits: UnsafeMutablePointer<Float>, teams: Int) {
+        guard cls >= 0, cls < maxClasses, teams <= maxTeams else {
+            for t in 0..<teams { logits[t] += expertiseBonus(team: t, cls: cls) }
+            return
+        }
+        bonus.withUnsafeBufferPointer { b in
+            for t in 0..<teams { logits[t] += b[t * maxClasses + cls] }
+        }
     }
 
     func encode(to w: inout SnapshotWriter) {

@@ -165,7 +165,8 @@ public final class BusinessContext: @unchecked Sendable {
     /// The impact category and weight of a series, from the first matching rule
     /// (operational, 0.5 when none matches).
     public func impact(metric: String, tags: [(name: String, value: String)]) -> (category: ImpactCategory, weight: Double) {
-        for r in impactRules where r.matches(metric: metric, tags: tags) { return (r.category, r.weight) }
+        let lower = metric.lowercased()
+        for r in impactRules where r.matches(lowercasedMetric: lower, tags: tags) { return (r.category, r.weight) }
         return (.operational, 0.5)
     }
 }

@@ -47,18 +47,31 @@ public struct ImpactRule: Sendable, Equatable {
 
     /// Whether the rule matches a series.
     public func matches(metric: String, tags: [(name: String, value: String)]) -> Bool {
+        matches(lowercasedMetric: tag == nil ? metric.lowercased() : metric, tags: tags)
+    }
+
+    /// `matches(metric:tags:)` given the metric name already lower-cased (a table lower-cases
+    /// it once for all its rules; a tag rule does not look at it).
+    func matches(lowercasedMetric metric: String, tags: [(name: String, value: String)]) -> Bool {
         if let tag {
             guard let v = tags.first(where: { $0.name == tag })?.value else { return false }
             return Glob.matches(pattern, v.lowercased())
         }
-        return Glob.matches(pattern, metric.lowercased())
+        return Glob.matches(pattern, metric)
     }
 }
 
 /// Minimal glob matching with `*` only.
 enum Glob {
+    /// Whether `text` matches `pattern` (bytewise; `*` matches any run of bytes).
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.utf8), t = Array(text.utf8)
+        var pattern = pattern, text = text
+        // In place over the strings' UTF-8 (native strings are contiguous: no copy).
+        return pattern.withUTF8 { p in text.withUTF8 { t in matches(p, t) } }
+    }
+
+    /// `matches` over UTF-8 bytes.
+    static func matches(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
             if pi < p.count, p[pi] != UInt8(ascii: "*"), p[pi] == t[ti] { pi += 1; ti += 1 }
