@@ -291,7 +291,8 @@ typedef struct smon_alert_feedback {
 /** Suppression reasons (smon_alert_result.suppress_reason). */
 enum {
     SMON_SUPPRESS_NONE = 0,           /* surfaced */
-    SMON_SUPPRESS_DUPLICATE = 1,      /* its group already has a surfaced alert at least as urgent */
+    SMON_SUPPRESS_DUPLICATE = 1,      /* its group already paged at least as urgently (a more urgent
+                                         alert re-pages only up to classifier.repage_priority) */
     SMON_SUPPRESS_FALSE_POSITIVE = 2, /* false-positive probability >= classifier.fp_suppress_threshold */
     SMON_SUPPRESS_FLAPPING = 3,       /* the fingerprint keeps firing and resolving */
     SMON_SUPPRESS_MAINTENANCE = 4,    /* maintenance window of the service (or maintenance=true label) */

@@ -343,6 +343,36 @@ struct AlertClassifierTests {
         #expect(d.grouper.groups.map(\.firing) == c.grouper.groups.map(\.firing))
     }
 
+    @Test func aMoreUrgentAlertRepagesUpToTheConfiguredPriority() throws {
+        // One service, one group: an info alert (P3) pages first; a more urgent one (P2) of another rule,
+        // then a critical one (P1), follow. Each more urgent alert than the group has paged for is
+        // surfaced only when its priority is at most classifier.repage_priority.
+        func run(_ repage: String) throws -> [AlertResult] {
+            let c = try AlertFixtures.classifier([("classifier.repage_priority", repage), ("classifier.new_root_confidence", "1")])
+            let t = AlertFixtures.t0
+            return [
+                c.classify(AlertFixtures.alert("Slow queries on checkout", service: "checkout", metric: "slow", severity: "info", fingerprint: "a")),
+                c.classify(AlertFixtures.alert("Slow queries on checkout", service: "checkout", metric: "slow2", severity: "high",
+                                               t: t + 30_000, fingerprint: "b")),
+                c.classify(AlertFixtures.alert("Slow queries on checkout", service: "checkout", metric: "slow3", severity: "critical",
+                                               t: t + 60_000, fingerprint: "c")),
+            ]
+        }
+        let any = try run("4")
+        #expect(any.allSatisfy { $0.groupId == any[0].groupId }, "one group")
+        #expect(any[0].priority > any[1].priority && any[1].priority > any[2].priority, "\(any.map(\.priority))")
+        #expect(any.allSatisfy { !$0.suppressed }, "every upgrade re-pages at 4")
+        for level in 0...3 {
+            let r = try run(String(level))
+            #expect(!r[0].suppressed)
+            #expect(r[1].suppressed == (r[1].priority > level), "P\(r[1].priority) at repage \(level)")
+            #expect(r[1].suppressed ? r[1].reason == .duplicate : true)
+            // The best surfaced priority is the first alert's, or the second's if it re-paged.
+            let best = r[1].suppressed ? r[0].priority : r[1].priority
+            #expect(r[2].suppressed == (r[2].priority >= best || r[2].priority > level), "P\(r[2].priority) at repage \(level)")
+        }
+    }
+
     @Test func aNearCertainFalsePositiveKeepsToAGroupOfItsOwn() throws {
         // After feedback that synthetic-probe failures are false positives, one at a store in an
         // incident does not join the incident's group (isolation on) or does (off); a real

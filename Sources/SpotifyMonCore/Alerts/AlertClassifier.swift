@@ -57,6 +57,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     let newRootConfidence: Double
     /// False-positive probability (before group context) from which an alert opens an isolated group.
     let isolateFP: Double
+    /// `classifier.repage_priority`: an alert more urgent than its
+    /// group's surfaced ones is surfaced only when its priority is at most this (1...4; 0: never).
+    let repagePriority: Int
     /// How long a suppressed alert must keep firing to be escalated, ms (0: never).
     let persistMs: Int64
     let ownership: [(glob: String, team: String)]
@@ -98,6 +101,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         realThreshold = config.double("classifier.real_threshold")
         newRootConfidence = config.double("classifier.new_root_confidence")
         isolateFP = config.double("classifier.isolate_fp_threshold")
+        repagePriority = config.int("classifier.repage_priority")
         persistMs = Int64(config.int("classifier.escalate_persisting_s")) * 1000
         pending = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         flapWindowMs = Int64(config.int("classifier.flap_window_s")) * 1000
@@ -570,7 +574,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         let real = r.falsePositiveProbability < realThreshold
         var reason = SuppressionReason.none
         if g.surfaced > 0 && (g.surfacedReal > 0 || !real) {
-            if r.priority >= Int(g.bestPriority) { reason = flaps >= flapThreshold ? .flapping : .duplicate }
+            // A more urgent alert than the group has paged for re-pages only up to `repagePriority`.
+            if r.priority >= Int(g.bestPriority) || r.priority > repagePriority { reason = flaps >= flapThreshold ? .flapping : .duplicate }
             if reason == .duplicate && real && g.surfacedReal > 0 && grouper.isNewRoot(gslot, key, minConfidence: newRootConfidence) {
                 reason = .none
                 r.newRootInGroup = true

@@ -2,7 +2,8 @@
 public enum SuppressionReason: Int32, Sendable, CaseIterable {
     /// Not suppressed.
     case none = 0
-    /// Its group (incident) already has a surfaced alert at least as urgent.
+    /// Its group (incident) already has a surfaced alert at least as urgent (a more urgent alert
+    /// re-pages only up to `classifier.repage_priority`).
     case duplicate = 1
     /// The model rates it a likely false positive.
     case likelyFalsePositive = 2
