@@ -346,8 +346,12 @@ smon_status smon_classifier_classify_batch(smon_classifier *h, const smon_alert 
 /**
  * Classifies the alerts of a JSON text: one AlertFeatures object (the smon classify line
  * format), an array of them, or a Prometheus Alertmanager webhook payload (version 4).
- * *json_out receives a JSON array with one result object per alert (the CLI's fields);
- * free it with smon_free. Malformed JSON: SMON_INVALID_ARGUMENT, nothing classified.
+ * A window announcement of that line format, {"type":"deployment"|"maintenance",
+ * "service":..., "start_ms":..., "end_ms":...}, is announced (as smon_classifier_add_deployment
+ * / _add_maintenance would) and yields no result, so a generated stream's lines can be passed
+ * one by one. *json_out receives a JSON array with one result object per alert (the CLI's
+ * fields); free it with smon_free. Malformed JSON, or a window with bad times:
+ * SMON_INVALID_ARGUMENT, nothing classified nor announced.
  */
 smon_status smon_classifier_classify_json(smon_classifier *h, const char *json, char **json_out);
 
@@ -356,7 +360,8 @@ smon_status smon_classifier_learn(smon_classifier *h, const smon_alert *alert, c
 /** Learns from n alerts and their feedback (parallel arrays of n entries). */
 smon_status smon_classifier_learn_batch(smon_classifier *h, const smon_alert *alerts, const smon_alert_feedback *feedback, size_t n);
 /** Learns from JSON: objects (or an array) with the alert fields and label_class, label_team,
-    label_false_positive, label_priority, time_to_ack_s, time_to_resolve_s. */
+    label_false_positive, label_priority, time_to_ack_s, time_to_resolve_s. Window
+    announcements are skipped (classify_json announces them). */
 smon_status smon_classifier_learn_json(smon_classifier *h, const char *json);
 
 /** Why the classifier decides what it does for `alert`, as JSON (class and team

@@ -167,7 +167,8 @@ func (c *Classifier) Learn(a Alert, f Feedback) error {
 }
 
 // ClassifyJSON classifies an AlertFeatures JSON object / array or an Alertmanager webhook
-// payload (version 4) and returns the result objects.
+// payload (version 4) and returns the result objects. Window lines of the smon classify
+// format ({"type": "deployment"|"maintenance", ...}) are announced and yield no result.
 func (c *Classifier) ClassifyJSON(payload []byte) ([]map[string]any, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

@@ -127,14 +127,7 @@ public func smon_classifier_classify_json(_ h: OpaquePointer?, _ json: UnsafePoi
         let n = strnlen(p, 64 << 20)
         guard n < 64 << 20 else { throw ABIFailure(status: .capacity, message: "json is longer than 64 MiB") }
         let parsed = try JSONValue.parse(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: n))
-        let records = try AlertDecoding.records(from: parsed)
-        var text = "["
-        for (i, r) in records.enumerated() {
-            if i > 0 { text += "," }
-            text += c.resultJSON(c.classify(r), alertId: r.alertId)
-        }
-        text += "]"
-        out.pointee = try mallocString(text)
+        out.pointee = try mallocString(c.classifyJSON(try AlertDecoding.items(from: parsed)))
     }
 }
 

@@ -68,32 +68,21 @@ struct ClassifyCommand: ParsableCommand {
             let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(linePtr).assumingMemoryBound(to: UInt8.self), count: n)
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { continue }
             do {
-                let json = try JSONValue.parse(bytes)
-                if let type = json["type"]?.text, type == "deployment" || type == "maintenance" {
-                    let svc = json["service"]?.text ?? "*"
-                    let lim = Double(AlertClassifier.maxTimestampMs)
-                    guard let da = json["start_ms"]?.double, let db = json["end_ms"]?.double, da.isFinite, db.isFinite,
-                          abs(da) <= lim, abs(db) <= lim, da <= db else {
-                        throw SMONError.invalidArgument("a window needs numeric start_ms <= end_ms")
+                for item in try AlertDecoding.items(from: try JSONValue.parse(bytes)) {
+                    switch item {
+                    case .window(let w): classifier.announce(w)
+                    case .alert(let r):
+                        // Suppressed alerts still firing by this alert's time are escalated with it.
+                        var due: [PersistingAlert] = []
+                        classifier.dueEscalations(nowMs: r.timestampMs, max: .max) { due.append($0) }
+                        let named = due.map { (alertId: ids.id(of: $0.sequence), alert: $0) }
+                        ids.forget(dueBy: r.timestampMs)
+                        let res = classifier.classify(r)
+                        if res.suppressed && !r.resolved { ids.remember(sequence, id: r.alertId, firedMs: res.timestampMs) }
+                        sequence &+= 1
+                        out.line(classifier.resultJSON(res, alertId: r.alertId, escalations: named))
+                        if learn, !r.resolved, !r.feedback.isEmpty { classifier.learn(r, r.feedback) }
                     }
-                    let a = Int64(da), b = Int64(db)
-                    if type == "deployment" {
-                        classifier.context.addDeployment(.init(service: svc, startMs: a, endMs: b))
-                        classifier.deploymentsChanged()
-                    } else { classifier.addMaintenance(service: svc, startMs: a, endMs: b) }
-                    continue
-                }
-                for r in try AlertDecoding.records(from: json) {
-                    // Suppressed alerts still firing by this alert's time are escalated with it.
-                    var due: [PersistingAlert] = []
-                    classifier.dueEscalations(nowMs: r.timestampMs, max: .max) { due.append($0) }
-                    let named = due.map { (alertId: ids.id(of: $0.sequence), alert: $0) }
-                    ids.forget(dueBy: r.timestampMs)
-                    let res = classifier.classify(r)
-                    if res.suppressed && !r.resolved { ids.remember(sequence, id: r.alertId, firedMs: res.timestampMs) }
-                    sequence &+= 1
-                    out.line(classifier.resultJSON(res, alertId: r.alertId, escalations: named))
-                    if learn, !r.resolved, !r.feedback.isEmpty { classifier.learn(r, r.feedback) }
                 }
             } catch {
                 var j = JSONWriter()

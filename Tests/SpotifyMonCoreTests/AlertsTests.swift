@@ -104,6 +104,21 @@ struct AlertJSONTests {
         #expect(r.alertId == "" && r.currentValue.isNaN && r.labels.isEmpty && r.feedback.isEmpty)
         #expect(throws: SMONError.self) { try AlertDecoding.records(fromText: "7") }
     }
+
+    @Test func windowLinesAreItemsOfTheirOwn() throws {
+        let text = #"[{"type":"deployment","service":"checkout","start_ms":1000,"end_ms":2000},"#
+            + #"{"alert_id":"a","type":"other"},{"type":"maintenance","start_ms":5,"end_ms":5}]"#
+        let items = try AlertDecoding.items(from: try JSONValue.parse(text))
+        #expect(items.count == 3)
+        guard items.count == 3, case .window(let d) = items[0], case .alert(let a) = items[1], case .window(let m) = items[2] else { return }
+        #expect(d == WindowAnnouncement(kind: .deployment, service: "checkout", startMs: 1000, endMs: 2000))
+        #expect(a.alertId == "a" && m.kind == .maintenance && m.service == "*" && m.startMs == 5)
+        #expect(try AlertDecoding.records(from: try JSONValue.parse(text)).map(\.alertId) == ["a"])
+        for bad in [#"{"type":"deployment","start_ms":2,"end_ms":1}"#, #"{"type":"maintenance","start_ms":"x","end_ms":1}"#,
+                    #"{"type":"deployment","start_ms":1,"end_ms":1e300}"#] {
+            #expect(throws: SMONError.self) { try AlertDecoding.items(from: try JSONValue.parse(bad)) }
+        }
+    }
 }
 
 @Suite("Alert classifier")

@@ -137,8 +137,13 @@ int main(void) {
     for (int i = 0; i < N; i++) CHECK(out[i].priority >= 1 && out[i].priority <= 4 && out[i].group_id >= 1, "batch result %d", i);
     EXPECT_OK(smon_classifier_learn_batch(h, batch, fbs, N));
 
-    /* JSON: AlertFeatures, array, Alertmanager v4. */
+    /* JSON: AlertFeatures, array, Alertmanager v4; a window line is announced, with no result. */
     char *json = NULL;
+    EXPECT_OK(smon_classifier_classify_json(h, "{\"type\":\"maintenance\",\"service\":\"db\",\"start_ms\":0,\"end_ms\":1000}", &json));
+    CHECK(json && strcmp(json, "[]") == 0, "window line result: %s", json ? json : "(null)");
+    smon_free(json); json = NULL;
+    EXPECT_ERR(smon_classifier_classify_json(h, "{\"type\":\"deployment\",\"start_ms\":9,\"end_ms\":1}", &json), SMON_INVALID_ARGUMENT);
+    CHECK(json == NULL, "no result for a refused window");
     EXPECT_OK(smon_classifier_classify_json(h, "{\"alert_id\":\"j1\",\"timestamp\":\"2026-11-01T10:00:00Z\",\"source_system\":\"prometheus\","
         "\"metric_name\":\"http_response_time\",\"alert_message\":\"High response time detected\",\"severity_raw\":\"high\","
         "\"current_value\":2500.0,\"threshold_violated\":1000.0}", &json));

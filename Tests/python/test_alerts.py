@@ -80,6 +80,26 @@ def test_json_and_alertmanager():
     assert "class_probabilities" in ex and "top_features" in ex
 
 
+def test_json_window_lines_are_announced_not_classified():
+    # The generated stream's window lines, passed to classify_json like its alert lines,
+    # announce the window: no result, nothing counted, and alerts inside it see it.
+    c = IntelligentAlertClassifier()
+    t = 1793520000000
+    assert c.classify_json({"type": "deployment", "service": "checkout", "start_ms": t, "end_ms": t + 1200000}) == []
+    assert c.classify_json([{"type": "maintenance", "service": "db", "start_ms": t, "end_ms": t + 600000}]) == []
+    assert c.stats()["classified"] == 0
+    out = c.classify_json([{"alert_id": "d", "timestamp": t + 60000, "service_name": "checkout", "alert_message": "Error rate up"},
+                           {"alert_id": "m", "timestamp": t + 60000, "service_name": "db", "alert_message": "Replication lag"}])
+    assert [o["alert_id"] for o in out] == ["d", "m"]
+    assert out[0]["context"]["deployment"] and not out[0]["context"]["maintenance"]
+    assert out[1]["context"]["maintenance"]
+    with pytest.raises(InvalidArgumentError):
+        c.classify_json({"type": "deployment", "service": "x", "start_ms": t, "end_ms": t - 1})
+    with pytest.raises(InvalidArgumentError):  # nothing to learn from a window
+        c.learn_json({"type": "deployment", "service": "x", "start_ms": t, "end_ms": t + 1})
+    assert c.stats()["classified"] == 2
+
+
 def test_snapshot_roundtrip_and_context():
     a = IntelligentAlertClassifier()
     a.add_deployment("checkout", 0, 2**40)
@@ -145,8 +165,8 @@ def test_snapshot_from_payload_version_3_still_loads():
 def test_snapshot_from_payload_version_4_still_loads():
     # Written by the library of commit c586f32 (classifier payload version 4: no isolated
     # groups yet) from the first lines of `smon classify --generate 30000 --seed 1` through
-    # `classify_json` (411 lines, window announcements included, read as alerts with defaults),
-    # the 400 alerts among them learned, with this config.
+    # `classify_json` (411 lines; that library read the window announcements among them as
+    # alerts with defaults), the 400 alerts among them learned, with this config.
     import gzip
     import pathlib
     cfg = {"classifier.hash_bits": 10, "classifier.max_fingerprints": 64, "classifier.max_classes": 8,

@@ -362,7 +362,9 @@ class IntelligentAlertClassifier(Handle):
 
     def classify_json(self, payload: Union[str, bytes, Mapping, list]) -> List[dict]:
         """Classifies a JSON AlertFeatures object / array, or an Alertmanager webhook payload
-        (version 4); returns the result objects (the CLI's fields)."""
+        (version 4); returns the result objects (the CLI's fields). Window lines of the
+        `smon classify` format ({"type": "deployment"|"maintenance", "service", "start_ms",
+        "end_ms"}) are announced and yield no result."""
         text = payload if isinstance(payload, (str, bytes)) else json.dumps(payload)
         out = ctypes.c_void_p()
         check(lib.smon_classifier_classify_json(self._live(), encode(text, "json"), ctypes.byref(out)))

@@ -241,6 +241,16 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         deployCache = context.allDeployments.map { (Self.serviceKey($0.service), $0.startMs, $0.endMs) }
     }
 
+    /// Announces a window read from the alert stream (see `WindowAnnouncement`).
+    public func announce(_ w: WindowAnnouncement) {
+        switch w.kind {
+        case .deployment:
+            context.addDeployment(.init(service: w.service, startMs: w.startMs, endMs: w.endMs))
+            deploymentsChanged()
+        case .maintenance: addMaintenance(service: w.service, startMs: w.startMs, endMs: w.endMs)
+        }
+    }
+
     /// Announces a maintenance window of a service (`*` or empty: all): alerts there that the
     /// model does not rate real are suppressed. Windows that ended a day before the newest start are dropped.
     public func addMaintenance(service: String, startMs: Int64, endMs: Int64) {

@@ -97,6 +97,25 @@ extension AlertClassifier {
         }
     }
 
+    // MARK: - JSON input
+
+    /// Classifies the alerts of decoded JSON items in order, announcing their windows on the
+    /// way; returns a JSON array of one result (`resultJSON`) per alert.
+    public func classifyJSON(_ items: [AlertDecoding.Item]) -> String {
+        var text = "["
+        var first = true
+        for item in items {
+            switch item {
+            case .window(let w): announce(w)
+            case .alert(let r):
+                if !first { text += "," }
+                first = false
+                text += resultJSON(classify(r), alertId: r.alertId)
+            }
+        }
+        return text + "]"
+    }
+
     // MARK: - Statistics
 
     /// Counters as JSON: alerts, suppression by reason, groups, feedback, SLA per priority.

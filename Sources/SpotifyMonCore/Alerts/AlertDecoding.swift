@@ -1,19 +1,35 @@
 /// Turns JSON inputs into `AlertRecord`s: the seed's AlertFeatures objects (one per JSONL
-/// line, or an array of them) and Prometheus Alertmanager webhook payloads (version 4).
+/// line, or an array of them) and Prometheus Alertmanager webhook payloads (version 4), and
+/// recognises the stream's window announcements (`WindowAnnouncement`).
 /// Missing or null fields get defaults; wrong types are ignored like missing ones.
 public enum AlertDecoding {
-    /// The alerts a JSON document holds: an AlertFeatures object, an array of them, or an
-    /// Alertmanager webhook payload (recognised by its `alerts` array).
-    public static func records(from json: JSONValue) throws -> [AlertRecord] {
+    /// One item of a JSON input: an alert, or a window announcement.
+    public enum Item {
+        /// An alert to classify (or learn from).
+        case alert(AlertRecord)
+        /// A deployment or maintenance window to announce (no alert).
+        case window(WindowAnnouncement)
+    }
+
+    /// The items a JSON document holds, in order: an AlertFeatures object, a window
+    /// announcement, an array of these, or an Alertmanager webhook payload (recognised by its
+    /// `alerts` array).
+    public static func items(from json: JSONValue) throws -> [Item] {
         switch json {
         case .array(let items):
-            return try items.flatMap { try records(from: $0) }
+            return try items.flatMap { try self.items(from: $0) }
         case .object:
-            if case .array(let alerts)? = json["alerts"] { return try alertmanager(json, alerts) }
-            return [try record(json)]
+            if let w = try WindowAnnouncement(json) { return [.window(w)] }
+            if case .array(let alerts)? = json["alerts"] { return try alertmanager(json, alerts).map { .alert($0) } }
+            return [.alert(try record(json))]
         default:
             throw SMONError.invalidArgument("an alert must be a JSON object, an array of objects, or an Alertmanager payload")
         }
+    }
+
+    /// The alerts a JSON document holds (`items`, window announcements left out).
+    public static func records(from json: JSONValue) throws -> [AlertRecord] {
+        try items(from: json).compactMap { if case .alert(let r) = $0 { r } else { nil } }
     }
 
     /// Parses a JSON text into records.
@@ -118,5 +134,37 @@ public enum AlertDecoding {
             r.threshold = number(ann?["threshold"])
             return r
         }
+    }
+}
+
+/// A window announcement of the alert stream: `{"type": "deployment" | "maintenance",
+/// "service": NAME (absent or "*": every service), "start_ms": MS, "end_ms": MS}`.
+public struct WindowAnnouncement: Equatable, Sendable {
+    /// Which window.
+    public enum Kind: Sendable { case deployment, maintenance }
+    /// Deployment or maintenance.
+    public var kind: Kind
+    /// The service ("*": every service).
+    public var service: String
+    /// The window, ms since the epoch.
+    public var startMs: Int64, endMs: Int64
+
+    /// A window of `kind` at `service` from `startMs` to `endMs`.
+    public init(kind: Kind, service: String, startMs: Int64, endMs: Int64) {
+        self.kind = kind; self.service = service; self.startMs = startMs; self.endMs = endMs
+    }
+
+    /// The announcement `json` holds; nil when it is not one (no `type` of "deployment" or
+    /// "maintenance"); an error when it is one with bad times.
+    public init?(_ json: JSONValue) throws {
+        guard let type = json["type"]?.text, type == "deployment" || type == "maintenance" else { return nil }
+        let lim = Double(AlertClassifier.maxTimestampMs)
+        guard let a = json["start_ms"]?.double, let b = json["end_ms"]?.double, a.isFinite, b.isFinite,
+              abs(a) <= lim, abs(b) <= lim, a <= b else {
+            throw SMONError.invalidArgument("a window needs numeric start_ms <= end_ms")
+        }
+        kind = type == "deployment" ? .deployment : .maintenance
+        service = json["service"]?.text ?? "*"
+        startMs = Int64(a); endMs = Int64(b)
     }
 }
