@@ -140,24 +140,36 @@ def test_suppressed_alert_still_firing_is_escalated():
     assert c.poll_escalations() == []
 
 
-def test_snapshot_from_payload_version_3_still_loads():
-    # Written by the library of commit a2c2388 (classifier payload version 3) after 400 lines
-    # of `smon classify --generate 30000 --seed 1` (classified, then learned), with this config.
+# Fixtures written by earlier libraries, all with this small config (91 KB gzipped each).
+FIXTURE_CONFIG = {"classifier.hash_bits": 10, "classifier.max_fingerprints": 64, "classifier.max_classes": 8,
+                  "classifier.max_teams": 12}
+
+
+def load_old_snapshot(name):
+    """Restores fixture `name`, classifies one more alert, and checks that the state re-saves
+    (as the current payload version) and round-trips exactly; returns (raw bytes, restored)."""
     import gzip
     import pathlib
-    cfg = {"classifier.hash_bits": 10, "classifier.max_fingerprints": 64, "classifier.max_classes": 8,
-           "classifier.max_teams": 12}
-    data = gzip.decompress((pathlib.Path(__file__).parent / "fixtures" / "classifier-payload-v3.snap.gz").read_bytes())
-    c = IntelligentAlertClassifier(cfg)
+    data = gzip.decompress((pathlib.Path(__file__).parent / "fixtures" / name).read_bytes())
+    c = IntelligentAlertClassifier(FIXTURE_CONFIG)
     c.restore(data)
-    assert c.stats()["classified"] == 400
+    stats = c.stats()
     out = c.classify_json({"alert_id": "x", "timestamp": 1793520000000, "metric_name": "db_deadlocks_total",
                            "alert_message": "Deadlock detected in postgres-users transaction", "service_name": "postgres-users"})
     assert len(out) == 1 and out[0]["alert_class"]
     again = c.snapshot()
-    d = IntelligentAlertClassifier(cfg)
+    assert again != data
+    d = IntelligentAlertClassifier(FIXTURE_CONFIG)
     d.restore(again)
     assert d.snapshot() == again  # re-saved as the current version, round-trips exactly
+    return data, stats
+
+
+def test_snapshot_from_payload_version_3_still_loads():
+    # Written by the library of commit a2c2388 (classifier payload version 3) after 400 lines
+    # of `smon classify --generate 30000 --seed 1` (classified, then learned).
+    data, stats = load_old_snapshot("classifier-payload-v3.snap.gz")
+    assert stats["classified"] == 400
     with pytest.raises(CorruptSnapshotError):
         IntelligentAlertClassifier().restore(data)  # another shape
 
@@ -166,25 +178,9 @@ def test_snapshot_from_payload_version_4_still_loads():
     # Written by the library of commit c586f32 (classifier payload version 4: no isolated
     # groups yet) from the first lines of `smon classify --generate 30000 --seed 1` through
     # `classify_json` (411 lines; that library read the window announcements among them as
-    # alerts with defaults), the 400 alerts among them learned, with this config.
-    import gzip
-    import pathlib
-    cfg = {"classifier.hash_bits": 10, "classifier.max_fingerprints": 64, "classifier.max_classes": 8,
-           "classifier.max_teams": 12}
-    data = gzip.decompress((pathlib.Path(__file__).parent / "fixtures" / "classifier-payload-v4.snap.gz").read_bytes())
-    c = IntelligentAlertClassifier(cfg)
-    c.restore(data)
-    st = c.stats()
-    assert st["classified"] == 411 and st["pending_escalations"] == 41 and st["groups_isolated"] == 0
-    out = c.classify_json({"alert_id": "x", "timestamp": 1793520000000, "metric_name": "db_deadlocks_total",
-                           "alert_message": "Deadlock detected in postgres-users transaction", "service_name": "postgres-users"})
-    assert len(out) == 1 and out[0]["alert_class"]
-    again = c.snapshot()
-    assert again != data
-    d = IntelligentAlertClassifier(cfg)
-    d.restore(again)
-    assert d.snapshot() == again  # re-saved as version 5, round-trips exactly
-    assert d.stats()["pending_escalations"] == 41
+    # alerts with defaults), the 400 alerts among them learned.
+    _, stats = load_old_snapshot("classifier-payload-v4.snap.gz")
+    assert stats["classified"] == 411 and stats["pending_escalations"] == 41 and stats["groups_isolated"] == 0
 
 
 def test_bad_input_raises_or_is_defined():
