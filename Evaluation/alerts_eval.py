@@ -24,7 +24,6 @@ import time
 from collections import defaultdict
 
 import numpy as np
-from sklearn.metrics import adjusted_rand_score, f1_score, roc_auc_score
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import find_smon, run_smon  # noqa: E402
@@ -47,7 +46,26 @@ def pair_f1(truth, pred):
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
+def incidents_without_an_alert_of_their_own(alerts):
+    """From the stream alone (no output read): the incidents none of whose firing alerts is an
+    alert of their own. Each of their alerts re-notifies a fingerprint already firing for
+    another incident (it started firing there and has not resolved since), so no consumer of
+    the stream can tell them from that incident."""
+    episode = {}            # fingerprint -> incident whose firing episode it is in
+    own_alert, seen = set(), set()
+    for a in alerts:
+        fp = a["fingerprint"]
+        if a.get("status") == "resolved":
+            episode.pop(fp, None)
+            continue
+        seen.add(a["incident_id"])
+        if episode.setdefault(fp, a["incident_id"]) == a["incident_id"]:
+            own_alert.add(a["incident_id"])
+    return seen - own_alert
+
+
 def score_ours(alerts, outputs):
+    from sklearn.metrics import adjusted_rand_score, f1_score, roc_auc_score
     firing = [(a, o) for a, o in zip(alerts, outputs) if a.get("status") != "resolved"]
     y_cls = [a["label_class"] for a, _ in firing]
     p_cls = [o["alert_class"] for _, o in firing]
@@ -97,6 +115,7 @@ def score_ours(alerts, outputs):
         if real and not o["suppressed"]:
             paged.setdefault(g, set()).add((a["service_name"], o["alert_class"]))
         k += 1
+    unobservable = real_inc & incidents_without_an_alert_of_their_own(alerts)
     by_inc = {}
     for j, (a, o) in enumerate(firing):
         by_inc.setdefault(a["incident_id"], []).append(kind[j])
@@ -132,6 +151,8 @@ def score_ours(alerts, outputs):
         "real_incidents_without_surfaced_alert": len(real_inc - covered),
         "escalated_still_firing": len(escalated_ids),
         "escalated_still_firing_of_real_incidents": escalated_real,
+        "real_incidents_without_an_alert_of_their_own": len(unobservable),
+        "missed_without_an_alert_of_their_own": len(unobservable - covered),
         "missed_all_rated_false_positive": missed_rated_fp,
         "missed_all_still_firing_in_group": missed_still_firing,
         "missed_same_service_and_cause_already_paged": missed_same_cause,
@@ -140,6 +161,7 @@ def score_ours(alerts, outputs):
 
 
 def grouping_baselines(alerts):
+    from sklearn.metrics import adjusted_rand_score
     firing = [a for a in alerts if a.get("status") != "resolved"]
     inc = [a["incident_id"] for a in firing]
     out = {}
@@ -175,6 +197,7 @@ def tokens(a):
 
 def river_baselines(alerts):
     from river import linear_model, multiclass, naive_bayes, optim, preprocessing  # noqa: F401
+    from sklearn.metrics import f1_score, roc_auc_score
     firing = [a for a in alerts if a.get("status") != "resolved"]
     models = {
         "nb_class": naive_bayes.MultinomialNB(alpha=0.1),
@@ -257,6 +280,7 @@ def main():
     keys = ["class_macro_f1", "team_accuracy", "team_macro_f1", "fp_roc_auc", "priority_accuracy", "grouping_ari",
             "grouping_pair_f1", "suppressed_share", "surfaced_per_real_incident", "real_incidents_without_surfaced_alert",
             "escalated_still_firing", "escalated_still_firing_of_real_incidents",
+            "real_incidents_without_an_alert_of_their_own", "missed_without_an_alert_of_their_own",
             "missed_all_rated_false_positive", "missed_all_still_firing_in_group",
             "missed_same_service_and_cause_already_paged", "missed_other"]
     for k in keys:
@@ -301,6 +325,9 @@ def markdown(rows, args):
                f"{m('escalated_still_firing'):.1f} ({m('escalated_still_firing_of_real_incidents'):.1f}) |")
     out.append(f"| real incidents left without a surfaced alert | {m('real_incidents_without_surfaced_alert'):.1f} of "
                f"{m('real_incidents'):.0f} ({100*m('real_incidents_without_surfaced_alert')/m('real_incidents'):.2f}%) |")
+    out.append(f"| — of which with no alert of their own in the stream (every one re-notifies a fingerprint "
+               f"already firing for another incident; {m('real_incidents_without_an_alert_of_their_own'):.1f} such real incidents in all) | "
+               f"{m('missed_without_an_alert_of_their_own'):.1f} |")
     out.append(f"| — every alert rated a false positive | {m('missed_all_rated_false_positive'):.1f} |")
     out.append(f"| — every alert rated real the same alert still firing in its group (same fingerprint) | "
                f"{m('missed_all_still_firing_in_group'):.1f} |")
