@@ -103,22 +103,22 @@ struct SuppressedIds {
     let persistMs: Int64
     private var order: [(sequence: UInt64, firedMs: Int64)] = []
     private var head = 0
-    private var byId: [UInt64: String] = [:]
+    private var idBySequence: [UInt64: String] = [:]
 
     init(persistMs: Int64) { self.persistMs = persistMs }
 
     mutating func remember(_ sequence: UInt64, id: String, firedMs: Int64) {
         guard persistMs > 0 else { return }
-        order.append((sequence, firedMs)); byId[sequence] = id
+        order.append((sequence, firedMs)); idBySequence[sequence] = id
     }
 
-    func id(of sequence: UInt64) -> String { byId[sequence] ?? "" }
+    func id(of sequence: UInt64) -> String { idBySequence[sequence] ?? "" }
 
     /// Drops those due by `nowMs`, in the order they were suppressed (the order the
     /// classifier's queue hands them out).
     mutating func forget(dueBy nowMs: Int64) {
         while head < order.count, order[head].firedMs &+ persistMs <= nowMs {
-            byId[order[head].sequence] = nil
+            idBySequence[order[head].sequence] = nil
             head += 1
         }
         if head > 4096, head * 2 > order.count { order.removeFirst(head); head = 0 }

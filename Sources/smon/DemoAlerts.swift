@@ -16,7 +16,7 @@ enum AlertsDemo {
             if i % 2000 == 0 { progress(Double(i) / Double(events.count)) }
             switch e {
             case .deployment(let s, let a, let b):
-                c.context.addDeployment(.init(service: s, startMs: a, endMs: b)); c.deploymentsChanged()
+                c.addDeployment(service: s, startMs: a, endMs: b)
             case .maintenance(let s, let a, let b): c.addMaintenance(service: s, startMs: a, endMs: b)
             case .alert(let r):
                 // Suppressed alerts still firing 10 minutes on are paged late: they cover their incident.

@@ -34,7 +34,7 @@ enum AlertFixtures {
         for e in events {
             switch e {
             case .deployment(let s, let a, let b):
-                c.context.addDeployment(.init(service: s, startMs: a, endMs: b)); c.deploymentsChanged()
+                c.addDeployment(service: s, startMs: a, endMs: b)
             case .maintenance(let s, let a, let b): c.addMaintenance(service: s, startMs: a, endMs: b)
             case .alert(let r):
                 let res = c.classify(r)

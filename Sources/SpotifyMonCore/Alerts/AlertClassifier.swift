@@ -244,11 +244,16 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// Announces a window read from the alert stream (see `WindowAnnouncement`).
     public func announce(_ w: WindowAnnouncement) {
         switch w.kind {
-        case .deployment:
-            context.addDeployment(.init(service: w.service, startMs: w.startMs, endMs: w.endMs))
-            deploymentsChanged()
+        case .deployment: addDeployment(service: w.service, startMs: w.startMs, endMs: w.endMs)
         case .maintenance: addMaintenance(service: w.service, startMs: w.startMs, endMs: w.endMs)
         }
+    }
+
+    /// Announces a deployment window of a service (`*`: all) in the shared context, and makes
+    /// the next alert see it (`deploymentsChanged`).
+    public func addDeployment(service: String, startMs: Int64, endMs: Int64) {
+        context.addDeployment(.init(service: service, startMs: startMs, endMs: endMs))
+        deploymentsChanged()
     }
 
     /// Announces a maintenance window of a service (`*` or empty: all): alerts there that the
@@ -633,7 +638,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         let ack = ackTargets[p], res = resolveTargets[p]
         r.ackDeadlineMs = r.timestampMs &+ Int64(ack * 60_000)
         r.resolveDeadlineMs = r.timestampMs &+ Int64(res * 60_000)
-        let learned = learnedAck(team: r.team, priority: p)
+        let learned = Self.ack(in: &response, team: r.team, priority: p)
         r.slaAtRisk = learned.n >= 3 && learned.p90Minutes > 0.8 * ack
         // Level 2 when the team usually would have acknowledged (capped by the target), level 3 at half the resolve target.
         let l2 = learned.n >= 3 ? min(ack, max(1, learned.p90Minutes)) : ack
@@ -642,14 +647,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         r.escalateLevel3Minutes = r.priority <= 2 ? max(l2 * 2, res / 2) : 0
     }
 
-    /// `response.ack` through an in-place access: called on the stored property, it would copy the
-    /// whole `ResponseStats` for each alert (retaining and releasing each of its arrays).
-    @inline(__always)
-    func learnedAck(team: Int, priority: Int) -> (meanMinutes: Double, p90Minutes: Double, n: Int) {
-        Self.ack(in: &response, team: team, priority: priority)
-    }
-
-    /// `s.ack(team:priority:)` (see `learnedAck`).
+    /// `s.ack(team:priority:)` through an in-place access (pass `&response`): called on the
+    /// stored property, `response.ack` would copy the whole `ResponseStats` for each alert
+    /// (retaining and releasing each of its arrays).
     @inline(__always)
     static func ack(in s: inout ResponseStats, team: Int, priority: Int) -> (meanMinutes: Double, p90Minutes: Double, n: Int) {
         s.ack(team: team, priority: priority)
