@@ -383,7 +383,9 @@ typedef struct smon_alert_escalation {
                                  (resolved ones included; a batch counts each alert) */
     uint64_t group_id;        /* its group (incident) id */
     int64_t fired_ms;         /* its timestamp */
-    int64_t due_ms;           /* fired_ms + classifier.escalate_persisting_s */
+    int64_t due_ms;           /* fired_ms + classifier.escalate_persisting_s; for an outlived one
+                                 (SMON_SUPPRESS_DUPLICATE), when its group's last paged alert
+                                 resolved + classifier.escalate_outlived_s */
     int32_t suppress_reason;  /* SMON_SUPPRESS_* it had been suppressed for */
     int32_t priority;         /* 1..4, as classified */
     int32_t alert_class;      /* class index, as classified */
@@ -394,8 +396,11 @@ typedef struct smon_alert_escalation {
  * Escalations of suppressed alerts that kept firing. An alert suppressed while its group had
  * surfaced nothing (likely false positive, flapping, deployment window; not maintenance) that is
  * still firing, not resolved, classifier.escalate_persisting_s after it fired, with nothing
- * surfaced in its group meanwhile, is due: page for it now. Writes the ones due by now_ms
- * (<= 0: the newest alert time the handle has seen), oldest first, into out[0..cap)
+ * surfaced in its group meanwhile, is due: page for it now. So is an alert rated real that was
+ * folded as a duplicate into a group that had paged, still firing, not resolved,
+ * classifier.escalate_outlived_s after every alert the group paged for resolved, with nothing
+ * paged there since (it outlived the incident it was folded into; once per group). Writes the
+ * ones due by now_ms (<= 0: the newest alert time the handle has seen), in due order, into out[0..cap)
  * (caller-owned) and their number into *n_out; more due ones stay queued for the next call.
  * Each is handed out once, and its group then counts it as surfaced. Call it as time passes
  * (e.g. before each batch, or once a second). cap in 0..2^26; with cap 0 nothing is written

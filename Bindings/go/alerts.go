@@ -195,8 +195,10 @@ type Escalation struct {
 
 // PollEscalations returns the alerts suppressed while their group had paged for nothing
 // (likely false positive, flapping, deployment window) that are still firing,
-// unresolved, classifier.escalate_persisting_s after they fired, due by now (zero time: the
-// newest alert time seen), at most max, oldest first. Each is returned once.
+// unresolved, classifier.escalate_persisting_s after they fired, and those folded as duplicates
+// into a group that paged, still firing classifier.escalate_outlived_s after every alert the
+// group paged for resolved (SuppressReason duplicate); due by now (zero time: the newest alert
+// time seen), at most max, in due order. Each is returned once.
 func (c *Classifier) PollEscalations(now time.Time, max int) ([]Escalation, error) {
 	if max <= 0 {
 		return nil, nil

@@ -58,7 +58,7 @@ struct ClassifyCommand: ParsableCommand {
         var linePtr: UnsafeMutablePointer<CChar>?
         var cap = 0
         var lineNo = 0
-        var ids = SuppressedIds(persistMs: Int64(config.int("classifier.escalate_persisting_s")) * 1000)
+        var ids = SuppressedIds()
         var sequence: UInt64 = 0 // classify calls so far (see PersistingAlert.sequence)
         while true {
             let n = getline(&linePtr, &cap, fp)
@@ -76,9 +76,8 @@ struct ClassifyCommand: ParsableCommand {
                         var due: [PersistingAlert] = []
                         classifier.dueEscalations(nowMs: r.timestampMs, max: .max) { due.append($0) }
                         let named = due.map { (alertId: ids.id(of: $0.sequence), alert: $0) }
-                        ids.forget(dueBy: r.timestampMs)
                         let res = classifier.classify(r)
-                        if res.suppressed && !r.resolved { ids.remember(sequence, id: r.alertId, firedMs: res.timestampMs) }
+                        if r.resolved { ids.resolved(r) } else if res.suppressed { ids.remember(sequence, r) }
                         sequence &+= 1
                         out.line(classifier.resultJSON(res, alertId: r.alertId, escalations: named))
                         if learn, !r.resolved, !r.feedback.isEmpty { classifier.learn(r, r.feedback) }
@@ -96,32 +95,35 @@ struct ClassifyCommand: ParsableCommand {
     }
 }
 
-/// The ids of suppressed alerts by classify sequence number, for naming their escalations;
-/// each is forgotten once it is due (escalated or not by then), so memory stays bounded by
-/// the alerts suppressed within one escalation delay.
+/// The ids of suppressed alerts by classify sequence number, for naming their escalations.
+/// An alert is escalated only while its fingerprint still fires, so each is forgotten when its
+/// fingerprint resolves; memory is bounded by the fingerprints firing, with at most
+/// `perFingerprint` suppressed alerts remembered for each (the oldest are dropped first).
 struct SuppressedIds {
-    let persistMs: Int64
-    private var order: [(sequence: UInt64, firedMs: Int64)] = []
-    private var head = 0
+    static let perFingerprint = 64
     private var idBySequence: [UInt64: String] = [:]
+    private var firing: [String: [UInt64]] = [:]
 
-    init(persistMs: Int64) { self.persistMs = persistMs }
+    /// The key of the alert's fingerprint: the source's, or what identifies it without one.
+    static func key(_ r: AlertRecord) -> String {
+        r.fingerprint.isEmpty ? ([r.metricName, r.serviceName] + r.labels.map { $0.0 + "=" + $0.1 }.sorted()).joined(separator: "\u{1F}")
+            : r.fingerprint
+    }
 
-    mutating func remember(_ sequence: UInt64, id: String, firedMs: Int64) {
-        guard persistMs > 0 else { return }
-        order.append((sequence, firedMs)); idBySequence[sequence] = id
+    mutating func remember(_ sequence: UInt64, _ r: AlertRecord) {
+        let k = Self.key(r)
+        var list = firing[k, default: []]
+        if list.count >= Self.perFingerprint { idBySequence[list.removeFirst()] = nil }
+        list.append(sequence)
+        firing[k] = list
+        idBySequence[sequence] = r.alertId
     }
 
     func id(of sequence: UInt64) -> String { idBySequence[sequence] ?? "" }
 
-    /// Drops those due by `nowMs`, in the order they were suppressed (the order the
-    /// classifier's queue hands them out).
-    mutating func forget(dueBy nowMs: Int64) {
-        while head < order.count, order[head].firedMs &+ persistMs <= nowMs {
-            idBySequence[order[head].sequence] = nil
-            head += 1
-        }
-        if head > 4096, head * 2 > order.count { order.removeFirst(head); head = 0 }
+    /// Forgets the suppressed alerts of a fingerprint that resolved.
+    mutating func resolved(_ r: AlertRecord) {
+        for s in firing.removeValue(forKey: Self.key(r)) ?? [] { idBySequence[s] = nil }
     }
 }
 

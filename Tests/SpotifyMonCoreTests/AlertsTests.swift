@@ -489,6 +489,74 @@ struct AlertClassifierTests {
         #expect(off.dueEscalations(nowMs: t + 86_400_000, max: 10) { _ in } == 0)
     }
 
+    @Test func aFoldedAlertThatOutlivesItsIncidentIsEscalated() throws {
+        // A pages; B (same service, another fingerprint) folds behind it as a duplicate; A
+        // resolves and B keeps firing: ten minutes after A resolved, B is due, once, and its group
+        // then counts it as paged. A snapshot keeps what is waiting; B resolving first, or the
+        // setting at 0, escalates nothing.
+        let t = AlertFixtures.t0
+        func scenario(_ settings: [(String, String)] = [], bResolvesAt: Int64? = nil) throws -> (AlertClassifier, AlertResult, UInt64) {
+            let c = try AlertFixtures.classifier(settings)
+            func a(_ dt: Int64, _ fp: String, resolved: Bool = false) -> AlertResult {
+                c.classify(AlertFixtures.alert(fp == "A" ? "Replication lag on db-a is 45s" : "Slow queries on db-a",
+                                               service: "db-a", metric: fp == "A" ? "lag" : "slow", t: t + dt,
+                                               fingerprint: fp, resolved: resolved))
+            }
+            let first = a(0, "A")
+            #expect(!first.suppressed)
+            let sequenceB = c.classified
+            let b = a(30_000, "B")
+            _ = a(90_000, "A", resolved: true)
+            if let r = bResolvesAt { _ = a(r, "B", resolved: true) }
+            return (c, b, sequenceB)
+        }
+        let (c, b, sequenceB) = try scenario([("classifier.escalate_outlived_s", "600")])
+        #expect(b.suppressed && b.reason == .duplicate && b.falsePositiveProbability < 0.5, "\(b)")
+        #expect(c.grouper.groups.first { $0.id == b.groupId }?.pagedFiring == 0 && c.outlived.count == 1)
+        var got: [PersistingAlert] = []
+        #expect(c.dueEscalations(nowMs: t + 689_000, max: 10) { got.append($0) } == 0, "not due yet")
+        let d = try AlertFixtures.classifier([("classifier.escalate_outlived_s", "600")])
+        try c.snapshot().withUnsafeBytes { try d.restore($0) }
+        #expect(d.snapshot() == c.snapshot())
+        #expect(c.dueEscalations(nowMs: t + 690_000, max: 10) { got.append($0) } == 1)
+        #expect(got.count == 1 && got[0].sequence == sequenceB && got[0].groupId == b.groupId && got[0].reason == .duplicate
+                && got[0].firedMs == t + 30_000 && got[0].dueMs == t + 690_000, "\(got)")
+        #expect(c.dueEscalations(nowMs: t + 7_200_000, max: 10) { got.append($0) } == 0, "handed out once")
+        #expect(c.statsJSON().contains("\"escalated_outlived\":1"))
+        let g = c.grouper.groups.first { $0.id == b.groupId }
+        #expect(g?.pagedFiring == 1 && g?.surfaced == 2 && g?.lastMs == t + 690_000)
+        // The restored copy escalates the same alert.
+        var fromSnapshot: [PersistingAlert] = []
+        d.dueEscalations(nowMs: t + 690_000, max: 10) { fromSnapshot.append($0) }
+        #expect(fromSnapshot == got)
+        // B resolved before it was due: nothing. Disabled: nothing is waiting.
+        let (early, _, _) = try scenario([("classifier.escalate_outlived_s", "600")], bResolvesAt: 400_000)
+        #expect(early.dueEscalations(nowMs: t + 7_200_000, max: 10) { _ in } == 0)
+        let (off, _, _) = try scenario([("classifier.escalate_outlived_s", "0")])
+        #expect(off.outlived.count == 0 && off.dueEscalations(nowMs: t + 7_200_000, max: 10) { _ in } == 0)
+    }
+
+    @Test func aGeneratedFingerprintIsOneAlertAtATime() throws {
+        // While a fingerprint fires, each of its notifications belongs to one incident (a second
+        // failure raising it adds no alert of its own), so every incident has an alert of its own.
+        for seed: UInt64 in [3, 21] {
+            var firing: [String: String] = [:]
+            var own = Set<String>(), seen = Set<String>()
+            for case .alert(let a) in AlertFixtures.stream(6000, seed: seed) {
+                if a.resolved { firing[a.fingerprint] = nil; continue }
+                let incident = a.incidentId ?? ""
+                seen.insert(incident)
+                if let current = firing[a.fingerprint] {
+                    #expect(current == incident, "seed \(seed): \(a.alertId) re-notifies \(a.fingerprint) firing for \(current)")
+                } else {
+                    firing[a.fingerprint] = incident
+                    own.insert(incident)
+                }
+            }
+            #expect(own == seen && seen.count > 1000)
+        }
+    }
+
     @Test func realIncidentsMergedIntoPagedGroupsStillSurface() throws {
         // On a generated stream, real incidents whose alerts all land in a group that already paged
         // for another incident: fewer with new roots surfaced than with the rule disabled.

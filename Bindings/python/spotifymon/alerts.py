@@ -341,7 +341,9 @@ class IntelligentAlertClassifier(Handle):
     def poll_escalations(self, now=None, max_items: int = 256) -> List[dict]:
         """Suppressed alerts that kept firing: those suppressed while their group had paged for
         nothing (likely false positive, flapping, deployment window) and still
-        firing, unresolved, `classifier.escalate_persisting_s` after they fired — page for them
+        firing, unresolved, `classifier.escalate_persisting_s` after they fired; and those folded
+        as duplicates into a group that paged, still firing `classifier.escalate_outlived_s` after
+        every alert the group paged for resolved (suppression_reason "duplicate") — page for them
         now. `now` (datetime, epoch seconds or ms; None: the newest alert time seen). Each dict:
         sequence (how many alerts this classifier had classified before that one), group_id,
         fired_at, due_at (UTC datetimes), suppression_reason, priority, alert_class,

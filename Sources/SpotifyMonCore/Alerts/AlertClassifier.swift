@@ -48,6 +48,10 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// Suppressed alerts waiting to be found still firing (see `dueEscalations`), and how many were escalated.
     var pending: PendingEscalations
     var escalatedPersisting: UInt64 = 0
+    /// Folded alerts whose group's paged alerts have all resolved, in due order (see
+    /// `pagedStopped`), and how many were escalated.
+    var outlived: PendingEscalations
+    var escalatedOutlived: UInt64 = 0
     var feedbackClass: UInt64 = 0, feedbackTeam: UInt64 = 0, feedbackFP: UInt64 = 0, feedbackPriority: UInt64 = 0
     var lastTimeMs: Int64 = 0
 
@@ -62,6 +66,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     let repagePriority: Int
     /// How long a suppressed alert must keep firing to be escalated, ms (0: never).
     let persistMs: Int64
+    /// How long a folded alert must outlive its group's paged alerts to be escalated, ms (0: never).
+    let outlivedMs: Int64
     let ownership: [(glob: String, team: String)]
     var maintenance: [(service: UInt64, start: Int64, end: Int64)]
     let businessEvents: [(start: Int64, end: Int64)]
@@ -104,6 +110,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         repagePriority = config.int("classifier.repage_priority")
         persistMs = Int64(config.int("classifier.escalate_persisting_s")) * 1000
         pending = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
+        outlivedMs = Int64(config.int("classifier.escalate_outlived_s")) * 1000
+        outlived = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         flapWindowMs = Int64(config.int("classifier.flap_window_s")) * 1000
         flapThreshold = Float(config.int("classifier.flap_threshold"))
         priorStrength = config.double("classifier.prior_strength")
@@ -551,7 +559,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
                 f.autoResolveSeconds = f.autoResolveSeconds < 0 ? d : 0.7 * f.autoResolveSeconds + 0.3 * d
             }
             if f.firing { grouper.stopFiring(f.groupId) }
+            if f.firing && f.paged { pagedStopped(groupId: f.groupId, at: t) }
             f.firing = false
+            f.paged = false
             f.statsRootClass = -1; f.statsRootTeam = -1; f.statsGroupFlags = 0
             f.lastResolveMs = t
             f.lastSeenMs = max(f.lastSeenMs, t)
@@ -577,8 +587,11 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         r.newGroup = isNew
         if isNew { groupsOpened &+= 1 }
         // A fingerprint starting to fire here counts in the group (moved: no longer in the old one).
-        if !(wasFiring && f.groupId == g.id) {
+        let startsHere = !(wasFiring && f.groupId == g.id)
+        if startsHere {
             if wasFiring { grouper.stopFiring(f.groupId) }
+            if wasFiring && f.paged { pagedStopped(groupId: f.groupId, at: t) }
+            f.paged = false
             grouper.startFiring(gslot)
         }
         f.groupId = g.id
@@ -612,6 +625,10 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         // Suppressed while its group has paged for nothing, as it starts firing: escalated later
         // if it keeps firing (not in a maintenance window: operators declared that one quiet).
         if r.suppressed && g.surfaced == 0 && !wasFiring && reason != .maintenance { queuePersisting(r, slot: slot, key: f.key) }
+        // Folded into a group that paged, as it starts firing there: escalated later if it
+        // outlives the alerts the group paged for.
+        if r.suppressed && reason == .duplicate && real && startsHere { fold(r, gslot: gslot, slot: slot, key: f.key) }
+        if !r.suppressed && !f.paged { grouper.startPaged(gslot); f.paged = true }
         if !r.suppressed {
             // The causes it pages for: its class, and the one its own words name confidently.
             let causes = AlertGrouper.classBit(r.alertClass) | (key.clsConfidence > newRootConfidence ? AlertGrouper.classBit(key.cls) : 0)

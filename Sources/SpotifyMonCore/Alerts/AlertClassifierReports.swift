@@ -7,7 +7,7 @@ extension AlertClassifier {
     public func snapshot() -> [UInt8] {
         lock.withLock {
             var w = SnapshotWriter()
-            w.write(UInt32(5)) // classifier payload version
+            w.write(UInt32(6)) // classifier payload version
             classes.encode(to: &w)
             teams.encode(to: &w)
             model.encode(to: &w)
@@ -29,6 +29,11 @@ extension AlertClassifier {
             w.write(escalatedPersisting)
             pending.encode(to: &w)
             w.write(groupsIsolated) // since version 5, with the groups' isolation flags
+            // Since version 6, with the groups' paged counts and folded alerts: the outlived ring
+            // and the paged fingerprints' slots.
+            w.write(escalatedOutlived)
+            outlived.encode(to: &w, timed: true)
+            w.write(fingerprints.slots.indices.filter { fingerprints.slots[$0].paged }.map { UInt32($0) })
             return Snapshot.seal(w, engine: .classifier)
         }
     }
@@ -37,7 +42,7 @@ extension AlertClassifier {
     public func restore(_ bytes: UnsafeRawBufferPointer) throws {
         var r = try Snapshot.open(bytes, engine: .classifier)
         let version: UInt32 = try r.read()
-        guard (1...5).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
+        guard (1...6).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
         var c = LabelTable(capacity: classes.capacity), t = LabelTable(capacity: teams.capacity)
         try c.decode(from: &r)
         try t.decode(from: &r)
@@ -50,7 +55,7 @@ extension AlertClassifier {
         try fps.decode(from: &r)
         var g = AlertGrouper(windowSeconds: config.int("classifier.group_window_s"), spanSeconds: config.int("classifier.group_span_s"),
                              threshold: config.double("classifier.group_threshold"))
-        try g.decode(from: &r, version: version)
+        try g.decode(from: &r, version: version, slots: fps.slots.count)
         if version < 4 { g.recountFiring(fps) }
         var resp = ResponseStats(maxTeams: model.maxTeams, maxClasses: model.maxClasses)
         try resp.decode(from: &r)
@@ -80,6 +85,14 @@ extension AlertClassifier {
         var pend = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         if version >= 4 { try pend.decode(from: &r, slots: fps.slots.count) }
         let isolated: UInt64 = version >= 5 ? try r.read() : 0
+        let outlivedCount: UInt64 = version >= 6 ? try r.read() : 0
+        var outl = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
+        if version >= 6 {
+            try outl.decode(from: &r, slots: fps.slots.count, timed: true)
+            let paged: [UInt32] = try r.read()
+            guard paged.allSatisfy({ Int($0) < fps.slots.count }) else { throw SMONError.corrupt("snapshot paged fingerprint out of range") }
+            for i in paged { fps[Int(i)].paged = true }
+        }
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
         guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
@@ -92,6 +105,7 @@ extension AlertClassifier {
             lastTimeMs = last
             surfacedNewRoot = newRoots; surfacedRefired = refired
             escalatedPersisting = escalated; pending = pend; groupsIsolated = isolated
+            escalatedOutlived = outlivedCount; outlived = outl
             if let windows { context.setDeployments(windows.deployments); maintenance = windows.maintenance }
             deployCacheStamp = .min
         }
@@ -135,6 +149,8 @@ extension AlertClassifier {
             j.field("escalated_persisting", Int(truncatingIfNeeded: escalatedPersisting))
             j.field("pending_escalations", pending.count)
             j.field("pending_escalations_dropped", Int(truncatingIfNeeded: pending.dropped))
+            j.field("escalated_outlived", Int(truncatingIfNeeded: escalatedOutlived))
+            j.field("pending_outlived", outlived.count)
             j.key("suppressed_by_reason"); j.beginObject()
             for r in SuppressionReason.allCases where r != .none { j.field(r.name, Int(truncatingIfNeeded: suppressedByReason[Int(r.rawValue)])) }
             j.endObject()

@@ -52,6 +52,8 @@ public enum AlertConfigKeys {
                   "An alert whose own features (before any group context) rate it a false positive with at least this probability opens a group of its own that no other fingerprint joins, instead of joining an incident's group (its own fingerprint's open group still takes it); 1 disables."),
         ConfigKey("classifier.escalate_persisting_s", .int(0...86_400), default: "600",
                   "A suppressed alert of a group that has paged for nothing (likely false positive, flapping, deployment window; not a maintenance window) still firing, unresolved, this long after it fired is due for escalation (smon_classifier_poll_escalations); 0 disables."),
+        ConfigKey("classifier.escalate_outlived_s", .int(0...86_400), default: "600",
+                  "An alert rated real, folded as a duplicate into a group that had paged, still firing, unresolved, this long after every alert the group paged for resolved (with nothing paged there since) is due for escalation (smon_classifier_poll_escalations): it outlived the incident it was folded into. Once per group; 0 disables."),
         ConfigKey("classifier.group_window_s", .int(1...86_400), default: "600",
                   "A group stays open while its last alert is at most this many seconds old."),
         ConfigKey("classifier.group_span_s", .int(1...86_400), default: "300",

@@ -89,6 +89,12 @@ public struct AlertGroup: Sendable, Equatable {
     /// (`classifier.isolate_fp_threshold`): no other fingerprint joins it, so noise neither
     /// joins an incident's group nor gathers one around itself.
     public var isolated = false
+    /// Its fingerprints firing now that surfaced in this group (paged) in their firing episode.
+    public var pagedFiring: UInt32 = 0
+    /// Alerts rated real folded into the group as duplicates after it paged, as they started
+    /// firing (up to `AlertGrouper.maxFolded`): due for escalation if they outlive the paged
+    /// alerts (`classifier.escalate_outlived_s`).
+    var folded: [PendingEscalation] = []
 
     /// An empty slot.
     public init() {}
@@ -99,12 +105,13 @@ public struct AlertGroup: Sendable, Equatable {
     /// appends that follow.)
     mutating func reopen(id: UInt64, at t: Int64, context: UInt64) {
         var g = AlertGroup()
-        swap(&g.services, &services); swap(&g.depends, &depends); swap(&g.alertnames, &alertnames)
+        swap(&g.services, &services); swap(&g.depends, &depends); swap(&g.alertnames, &alertnames); swap(&g.folded, &folded)
         g.services.removeAll(keepingCapacity: true); g.depends.removeAll(keepingCapacity: true)
-        g.alertnames.removeAll(keepingCapacity: true)
+        g.alertnames.removeAll(keepingCapacity: true); g.folded.removeAll(keepingCapacity: true)
         if g.services.capacity < 8 { g.services.reserveCapacity(8) }
         if g.depends.capacity < 16 { g.depends.reserveCapacity(16) }
         if g.alertnames.capacity < 8 { g.alertnames.reserveCapacity(8) }
+        if g.folded.capacity < AlertGrouper.maxFolded { g.folded.reserveCapacity(AlertGrouper.maxFolded) }
         g.id = id; g.firstMs = t; g.lastMs = t; g.context = context
         self = g
     }
@@ -379,6 +386,29 @@ public struct AlertGrouper: Sendable {
         for f in fingerprints.slots where f.key != 0 && f.firing { if let s = heldSlot(of: f.groupId) { startFiring(s) } }
     }
 
+    /// Folded alerts a group remembers (see `AlertClassifier.fold`).
+    static let maxFolded = 4
+
+    /// Counts a fingerprint that surfaced in the group in slot `s` in its firing episode.
+    @inline(__always)
+    mutating func startPaged(_ s: Int) { groups[s].pagedFiring &+= 1 }
+
+    /// Uncounts a paged fingerprint of group `id` that stopped firing there; when it was the
+    /// last, hands the group's folded alerts to `body` and forgets them. Nothing once the
+    /// group's slot was reused.
+    mutating func stopPaged(_ id: UInt64, _ body: (PendingEscalation) -> Void) {
+        guard let s = heldSlot(of: id), groups[s].pagedFiring > 0 else { return }
+        groups[s].pagedFiring -= 1
+        guard groups[s].pagedFiring == 0 else { return }
+        for e in groups[s].folded { body(e) }
+        groups[s].folded.removeAll(keepingCapacity: true)
+    }
+
+    /// Remembers an alert folded into the group in slot `s` (none past `maxFolded`).
+    mutating func fold(_ s: Int, _ e: PendingEscalation) {
+        if groups[s].folded.count < Self.maxFolded { groups[s].folded.append(e) }
+    }
+
     /// Keeps the group in slot `s` open as if an alert had joined at `t`.
     public mutating func keepOpen(_ s: Int, at t: Int64) { groups[s].lastMs = max(groups[s].lastMs, t) }
 
@@ -412,13 +442,20 @@ public struct AlertGrouper: Sendable {
         w.write(groups.map { $0.firing })
         // Since version 5.
         w.write(groups.map { $0.isolated ? UInt8(1) : 0 })
+        // Since version 6.
+        w.write(groups.map { $0.pagedFiring })
+        for g in groups {
+            w.write(UInt8(g.folded.count))
+            for e in g.folded { e.encode(to: &w, timed: false) }
+        }
     }
 
     /// Reads `encode`'s output; payload version 1 has no surfaced-real service sets (they stay
     /// empty), versions before 4 no class sets (they start from the group's root class) nor
     /// firing counts (the caller recounts them from the fingerprints: `recountFiring`), versions
-    /// before 5 no isolated groups.
-    mutating func decode(from r: inout SnapshotReader, version: UInt32) throws {
+    /// before 5 no isolated groups, before 6 no paged counts nor folded alerts. `slots` is the
+    /// fingerprint table's size.
+    mutating func decode(from r: inout SnapshotReader, version: UInt32, slots: Int) throws {
         let n: UInt64 = try r.read()
         let nx: UInt64 = try r.read()
         guard n == UInt64(groups.count), nx < n else { throw SMONError.corrupt("snapshot group ring size differs") }
@@ -450,6 +487,17 @@ public struct AlertGrouper: Sendable {
             let iso: [UInt8] = try r.read()
             guard iso.count == g.count, iso.allSatisfy({ $0 <= 1 }) else { throw SMONError.corrupt("snapshot group isolation flags inconsistent") }
             for i in withSets.indices { withSets[i].isolated = iso[i] == 1 }
+        }
+        if version >= 6 {
+            let pf: [UInt32] = try r.read()
+            guard pf.count == g.count else { throw SMONError.corrupt("snapshot group paged counts inconsistent") }
+            for i in withSets.indices {
+                withSets[i].pagedFiring = pf[i]
+                let n: UInt8 = try r.read()
+                guard Int(n) <= Self.maxFolded else { throw SMONError.corrupt("snapshot group holds too many folded alerts") }
+                withSets[i].folded.removeAll(keepingCapacity: true)
+                for _ in 0..<Int(n) { withSets[i].folded.append(try PendingEscalation(from: &r, timed: false, slots: slots)) }
+            }
         }
         groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
     }

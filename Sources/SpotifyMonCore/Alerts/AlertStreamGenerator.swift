@@ -9,7 +9,12 @@
 ///   deployments: deployment). The root fires 1–3 alerts; the incident **cascades** to
 ///   services that depend on the root (1–2 hops, each with probability 0.65) whose alerts
 ///   describe symptoms (latency, upstream timeouts, error rates), sometimes naming the root.
-///   Alerts re-notify while the incident lasts and send `resolved` at the end.
+///   Alerts re-notify while the incident lasts and send `resolved` at the end. A fingerprint
+///   is one alert: a failure that would raise a fingerprint already firing (for another incident,
+///   or twice in one incident) adds no alert, as in Alertmanager.
+/// - **Incident identity**: a failure of the same cause at a service whose incident of that
+///   cause is still going on is that incident, and so is one whose root alert is an alert already
+///   firing for another incident (its failure shows only through that alert).
 /// - **False positives**: flapping fingerprints (bursts of short fire/resolve cycles near the
 ///   threshold), transient spikes, synthetic-probe failures, noisy restarts during
 ///   deployments, and alerts during **maintenance windows**; a quarter of them borrow the
@@ -55,6 +60,12 @@ public struct AlertStreamGenerator {
     var rng: Xoshiro256
     var events: [Event] = []
     var incidentCounter = 0
+    /// Per fingerprint, the firing episodes emitted so far (first notification, resolution), ms.
+    var episodes: [String: [(start: Int64, end: Int64, incident: String)]] = [:]
+    /// Per root service, the last incident rooted there: its id, cause and end, ms.
+    var ongoing: [Int: (id: String, cls: String, endMs: Int64)] = [:]
+    /// Incidents folded into an earlier one (their root alert was one already firing for it).
+    var mergedInto: [String: String] = [:]
     let start: Int64 = 1_793_491_200_000 // 2026-11-01T00:00:00Z
     let teamSpeed: [String: Double]
     let previousOwner: [String: String]
@@ -204,10 +215,12 @@ public struct AlertStreamGenerator {
 
     mutating func noisy(_ truth: String, _ all: [String]) -> String { chance(0.05) ? pick(all) : truth }
 
-    /// Emits one alert (plus re-notifications and its resolution).
+    /// Emits one alert (plus re-notifications and its resolution); returns the incident whose
+    /// firing episode of the same fingerprint it ran into (then nothing is emitted).
+    @discardableResult
     mutating func emit(at t: Int64, svc: Int, tpl: Template, dep: Int?, ratio: Double, severity: String, source: String,
                        cls: String, team: String, fp: Bool, priority: Int, incident: String, durationMs: Int64,
-                       repeats: Int, ver: String, cluster: String? = nil, extraLabels: [(String, String)] = []) {
+                       repeats: Int, ver: String, cluster: String? = nil, extraLabels: [(String, String)] = []) -> String? {
         let (msg, v, th) = render(tpl, svc: svc, dep: dep, ratio: ratio, ver: ver)
         var r = AlertRecord()
         r.timestampMs = t
@@ -232,23 +245,33 @@ public struct AlertStreamGenerator {
         f.timeToResolveSeconds = max(Double(durationMs) / 1000, f.timeToAckSeconds! + logNormal(ackBase * 4 * speed, 0.6)).rounded()
         r.feedback = f
         r.incidentId = incident
+        // One fingerprint is one alert: while it fires, a second failure that would raise it adds
+        // no alert of its own (Alertmanager keeps notifying the one already firing). The random
+        // draws are made all the same, so the rest of the stream does not depend on the collision.
+        let end = t + max(durationMs, 30_000)
+        let collision = episodes[r.fingerprint, default: []].first { t <= $0.end && end >= $0.start }
+        var copies: [AlertRecord] = []
         for k in 0...repeats {
             var c = r
             c.timestampMs = t + Int64(k) * Int64(logNormal(240_000, 0.3))
             if c.timestampMs > t + durationMs && k > 0 { break }
+            copies.append(c)
+        }
+        if let collision { return collision.incident }
+        episodes[r.fingerprint, default: []].append((t, end, incident))
+        var res = r
+        res.resolved = true
+        res.timestampMs = end
+        copies.append(res)
+        for var c in copies {
             c.alertId = "a\(events.count)"
             events.append(.alert(c))
         }
-        var res = r
-        res.resolved = true
-        res.timestampMs = t + max(durationMs, 30_000)
-        res.alertId = "a\(events.count)"
-        events.append(.alert(res))
+        return nil
     }
 
     mutating func incident(at t: Int64, root: Int, cls forced: String? = nil, ver: String = "") {
         incidentCounter += 1
-        let id = "inc-\(incidentCounter)"
         let sv = services[root]
         let cls: String
         if let forced { cls = forced } else {
@@ -261,19 +284,29 @@ public struct AlertStreamGenerator {
                     : pick(["application", "application", "capacity"])
             }
         }
+        // The same cause failing again at a service whose incident of that cause is still going
+        // on is that incident (one problem, handled once), not an independent one.
+        let id: String
+        if let o = ongoing[root], o.cls == cls, t < o.endMs { id = o.id } else { id = "inc-\(incidentCounter)" }
         let peak = Self.isPeak(t)
         var priority = sv.impact >= 0.9 ? 1 : sv.impact >= 0.7 ? 2 : 3
         if peak && priority > 1 && sv.kind != .infra { priority -= 1 }
         if cls == "security" { priority = min(priority, 2) }
         let duration = Int64(logNormal(25 * 60_000, 0.6))
+        if let o = ongoing[root], o.id == id { ongoing[root]!.endMs = max(o.endMs, t + duration) } else { ongoing[root] = (id, cls, t + duration) }
         let severity = priority == 1 ? "critical" : priority == 2 ? pick(["critical", "high"]) : pick(["high", "warning"])
         let tpls = Self.rootTemplates[cls]!
         let cluster = pick(Self.clusters)
         let nRoot = 1 + below(2)
         for k in 0..<nRoot {
-            emit(at: t + Int64(k) * 30_000 + Int64(below(30_000)), svc: root, tpl: pick(tpls), dep: sv.deps.isEmpty ? nil : pick(sv.deps),
+            // A root alert already firing for another incident: this failure shows only through
+            // that incident's alert, so it is part of it.
+            if let other = emit(at: t + Int64(k) * 30_000 + Int64(below(30_000)), svc: root, tpl: pick(tpls), dep: sv.deps.isEmpty ? nil : pick(sv.deps),
                  ratio: 1.05 + 2 * u(), severity: severity, source: "prometheus", cls: cls, team: sv.team, fp: false,
-                 priority: priority, incident: id, durationMs: duration, repeats: below(3), ver: ver, cluster: cluster)
+                 priority: priority, incident: id, durationMs: duration, repeats: below(3), ver: ver, cluster: cluster),
+               other != id, other.hasPrefix("inc-") {
+                mergedInto[id] = other
+            }
         }
         // Cascade over dependents, 1–2 hops.
         var frontier = [(root, 0)]
@@ -328,6 +361,7 @@ public struct AlertStreamGenerator {
     /// Generates about `alerts` alert lines (plus deployment/maintenance events), in time order.
     public mutating func generate(alerts target: Int) -> [Event] {
         events = []
+        episodes = [:]; ongoing = [:]; mergedInto = [:]
         var t = start
         // A fixed set of flaky fingerprints.
         var flaky: [(Int, Template)] = []
@@ -363,6 +397,19 @@ public struct AlertStreamGenerator {
             for e in events[before...] { if case .alert(let a) = e, !a.resolved { alertCount += 1 } }
             let meanGap = peak ? 3.0 : 6.0 // minutes
             t += Int64(-_log(max(u(), 1e-12)) * meanGap * 60_000)
+        }
+        // Folded incidents take the id of the one they are part of.
+        func survivor(_ id: String) -> String {
+            var id = id, hops = 0
+            while let next = mergedInto[id], hops < 64 { id = next; hops += 1 }
+            return id
+        }
+        if !mergedInto.isEmpty {
+            for i in events.indices {
+                if case .alert(var a) = events[i], let inc = a.incidentId, mergedInto[inc] != nil {
+                    a.incidentId = survivor(inc); events[i] = .alert(a)
+                }
+            }
         }
         // Stable sort by time.
         let indexed = events.enumerated().sorted { a, b in

@@ -31,6 +31,9 @@ public struct FingerprintState: Sendable, Equatable {
     /// The group context it was classified in: root class and team (−1: none), flags
     /// (bit 0 joined an existing group, bit 1 the group had a surfaced real alert).
     public var statsRootClass: Int16 = -1, statsRootTeam: Int16 = -1, statsGroupFlags: UInt8 = 0
+    /// Surfaced in its current firing episode in group `groupId` (counted in that group's
+    /// `pagedFiring`). Saved apart from the rest (classifier payload version 6).
+    public var paged = false
 
     /// An empty slot.
     public init() {}

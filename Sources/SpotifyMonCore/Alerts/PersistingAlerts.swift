@@ -19,12 +19,15 @@ public struct PersistingAlert: Sendable, Equatable {
     public var priority: Int, alertClass: Int, team: Int
 }
 
-/// A suppressed alert waiting to be found still firing (40 bytes: the ring can hold many).
+/// A suppressed alert waiting to be found still firing (48 bytes: the ring can hold many).
 struct PendingEscalation: Sendable, Equatable {
     /// Its fingerprint's key (its slot may have been reused since), sequence number and group.
     var key: UInt64 = 0, sequence: UInt64 = 0, groupId: UInt64 = 0
     /// When it fired, ms.
     var firedMs: Int64 = 0
+    /// When it is due, ms, in the outlived ring (`AlertClassifier.pagedStopped`); unused in the persisting ring,
+    /// where it is due `classifier.escalate_persisting_s` after it fired.
+    var dueMs: Int64 = 0
     /// Its fingerprint's slot.
     var slot: Int32 = 0
     /// Reason (bits 0-2), priority (3-5), class + 1 (6-13), team + 1 (14-23).
@@ -38,11 +41,29 @@ struct PendingEscalation: Sendable, Equatable {
             | UInt32((a.team + 1) & 0x3FF) << 14
     }
 
-    /// The alert, due `persistMs` after it fired; nil when the packed fields are out of range.
-    func alert(persistMs: Int64) -> PersistingAlert? {
+    /// The alert, due at `dueMs`; nil when the packed fields are out of range.
+    func alert(dueMs: Int64) -> PersistingAlert? {
         guard let reason = SuppressionReason(rawValue: Int32(packed & 7)), (1...4).contains(Int(packed >> 3 & 7)) else { return nil }
-        return PersistingAlert(sequence: sequence, groupId: groupId, firedMs: firedMs, dueMs: firedMs &+ persistMs, reason: reason,
+        return PersistingAlert(sequence: sequence, groupId: groupId, firedMs: firedMs, dueMs: dueMs, reason: reason,
                                priority: Int(packed >> 3 & 7), alertClass: Int(packed >> 6 & 0xFF) - 1, team: Int(packed >> 14 & 0x3FF) - 1)
+    }
+
+    /// Writes the entry (with its due time when `timed`).
+    func encode(to w: inout SnapshotWriter, timed: Bool) {
+        w.write(key); w.write(sequence); w.write(groupId); w.write(firedMs); w.write(slot); w.write(packed)
+        if timed { w.write(dueMs) }
+    }
+
+    /// Reads `encode`'s output; `slots` is the fingerprint table's size. Throws on anything out of range.
+    init(from r: inout SnapshotReader, timed: Bool, slots: Int) throws {
+        key = try r.read(); sequence = try r.read(); groupId = try r.read(); firedMs = try r.read()
+        slot = try r.read(); packed = try r.read()
+        if timed { dueMs = try r.read() }
+        let lim = AlertClassifier.maxTimestampMs.magnitude
+        guard slot >= 0, Int(slot) < slots, firedMs.magnitude <= lim, dueMs.magnitude <= lim,
+              packed >> 24 == 0, alert(dueMs: 0) != nil else {
+            throw SMONError.corrupt("snapshot holds an out-of-range pending escalation")
+        }
     }
 }
 
@@ -73,60 +94,71 @@ struct PendingEscalations: Sendable {
         count -= 1
     }
 
-    /// Writes the entries oldest first, then the drop counter.
-    func encode(to w: inout SnapshotWriter) {
+    /// Writes the entries oldest first (with their due times when `timed`), then the drop counter.
+    func encode(to w: inout SnapshotWriter, timed: Bool = false) {
         w.write(UInt64(count))
-        for i in 0..<count {
-            let e = ring[(head + i) % ring.count]
-            w.write(e.key); w.write(e.sequence); w.write(e.groupId); w.write(e.firedMs); w.write(e.slot); w.write(e.packed)
-        }
+        for i in 0..<count { ring[(head + i) % ring.count].encode(to: &w, timed: timed) }
         w.write(dropped)
     }
 
     /// Reads `encode`'s output into an empty ring of the same capacity; `slots` is the
     /// fingerprint table's size. Throws on anything out of range.
-    mutating func decode(from r: inout SnapshotReader, slots: Int) throws {
+    mutating func decode(from r: inout SnapshotReader, slots: Int, timed: Bool = false) throws {
         let n: UInt64 = try r.read()
         guard n <= UInt64(ring.count) else { throw SMONError.corrupt("snapshot holds more pending escalations than fit") }
-        for _ in 0..<Int(n) {
-            var e = PendingEscalation()
-            e.key = try r.read(); e.sequence = try r.read(); e.groupId = try r.read(); e.firedMs = try r.read()
-            e.slot = try r.read(); e.packed = try r.read()
-            guard e.slot >= 0, Int(e.slot) < slots, e.firedMs.magnitude <= AlertClassifier.maxTimestampMs.magnitude,
-                  e.packed >> 24 == 0, e.alert(persistMs: 0) != nil else {
-                throw SMONError.corrupt("snapshot holds an out-of-range pending escalation")
-            }
-            push(e)
-        }
+        for _ in 0..<Int(n) { push(try PendingEscalation(from: &r, timed: timed, slots: slots)) }
         dropped = try r.read()
     }
 }
 
 extension AlertClassifier {
-    /// Pops the suppressed alerts due by `nowMs` (≤ 0: the newest alert time seen), oldest
-    /// first, at most `max` (the rest stay queued), and hands each one still firing with
-    /// nothing surfaced in its group to `body`; that group then counts it as surfaced, and
-    /// stays open from its due time, so the group's later alerts fold behind it. Returns how
-    /// many were handed over. `body` runs under the classifier's lock: it must not call the
-    /// classifier (collect, then use the names and the rest after).
+    /// Pops the suppressed alerts due by `nowMs` (≤ 0: the newest alert time seen), in due
+    /// order, at most `max` (the rest stay queued), and hands each one still due to `body`:
+    /// - a persisting alert (see `PersistingAlert`) still firing with nothing surfaced in its
+    ///   group;
+    /// - an outlived alert (see `pagedStopped`) still firing in its group with nothing paged
+    ///   there since the group's paged alerts resolved.
+    /// Its group then counts it as surfaced (and paged), and stays open from its due time, so
+    /// the group's later alerts fold behind it. Returns how many were handed over. `body` runs
+    /// under the classifier's lock: it must not call the classifier (collect, then use the
+    /// names and the rest after).
     @discardableResult
     public func dueEscalations(nowMs: Int64, max: Int, _ body: (PersistingAlert) -> Void) -> Int {
         lock.withLock {
             let now = nowMs > 0 ? Swift.min(nowMs, Self.maxTimestampMs) : lastTimeMs
             var handed = 0
-            while handed < max, let e = pending.first, e.firedMs &+ persistMs <= now {
-                pending.removeFirst()
-                guard let alert = e.alert(persistMs: persistMs) else { continue }
+            while handed < max {
+                let persistingDue = pending.first.map { $0.firedMs &+ persistMs }
+                let outlivedDue = outlived.first?.dueMs
+                let takeOutlived: Bool
+                switch (persistingDue, outlivedDue) {
+                case let (p?, o?): takeOutlived = o < p
+                case (nil, .some): takeOutlived = true
+                case (.some, nil): takeOutlived = false
+                case (nil, nil): return handed
+                }
+                let e = takeOutlived ? outlived.first! : pending.first!
+                let due = takeOutlived ? e.dueMs : e.firedMs &+ persistMs
+                guard due <= now else { return handed }
+                if takeOutlived { outlived.removeFirst() } else { pending.removeFirst() }
+                guard let alert = e.alert(dueMs: due) else { continue }
                 let f = fingerprints[Int(e.slot)]
                 // Still the same fingerprint, still firing, not resolved since it fired.
                 guard f.key == e.key, f.firing, f.lastResolveMs == 0 || f.lastResolveMs < e.firedMs else { continue }
-                if let s = grouper.heldSlot(of: e.groupId) {
-                    guard grouper.summary(s).surfaced == 0 else { continue } // its group paged meanwhile
-                    grouper.surfaced(s, priority: alert.priority, real: true, key: GroupKey(),
-                                     classes: AlertGrouper.classBit(alert.alertClass))
-                    grouper.keepOpen(s, at: alert.dueMs) // its alert is known to fire then
+                let s = grouper.heldSlot(of: e.groupId)
+                if takeOutlived {
+                    // Still in its group, which has paged for nothing since its paged alerts resolved.
+                    guard f.groupId == e.groupId, !f.paged, let s, grouper[s].pagedFiring == 0 else { continue }
+                    escalatedOutlived &+= 1
+                } else {
+                    if let s { guard grouper.summary(s).surfaced == 0 else { continue } } // its group paged meanwhile
+                    escalatedPersisting &+= 1
                 }
-                escalatedPersisting &+= 1
+                if let s {
+                    grouper.surfaced(s, priority: alert.priority, real: true, key: GroupKey(), classes: AlertGrouper.classBit(alert.alertClass))
+                    grouper.keepOpen(s, at: due) // its alert is known to fire then
+                    if f.groupId == e.groupId && !f.paged { grouper.startPaged(s); fingerprints[Int(e.slot)].paged = true }
+                }
                 handed += 1
                 body(alert)
             }
@@ -138,9 +170,12 @@ extension AlertClassifier {
     /// setting (called with the lock held, for an alert that started a firing episode).
     func queuePersisting(_ r: AlertResult, slot: Int, key: UInt64) {
         guard persistMs > 0 else { return }
-        let alert = PersistingAlert(sequence: classified, groupId: r.groupId, firedMs: r.timestampMs,
-                                    dueMs: r.timestampMs &+ persistMs, reason: r.reason, priority: r.priority,
-                                    alertClass: r.alertClass, team: r.team)
-        pending.push(PendingEscalation(alert, slot: slot, key: key))
+        pending.push(PendingEscalation(Self.pendingAlert(r, sequence: classified, dueMs: r.timestampMs &+ persistMs), slot: slot, key: key))
+    }
+
+    /// A suppressed result as a pending alert (`sequence`: the classify call that suppressed it).
+    static func pendingAlert(_ r: AlertResult, sequence: UInt64, dueMs: Int64) -> PersistingAlert {
+        PersistingAlert(sequence: sequence, groupId: r.groupId, firedMs: r.timestampMs, dueMs: dueMs, reason: r.reason,
+                        priority: r.priority, alertClass: r.alertClass, team: r.team)
     }
 }
