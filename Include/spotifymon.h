@@ -384,8 +384,9 @@ typedef struct smon_alert_escalation {
     uint64_t group_id;        /* its group (incident) id */
     int64_t fired_ms;         /* its timestamp */
     int64_t due_ms;           /* fired_ms + classifier.escalate_persisting_s; for an outlived one
-                                 (SMON_SUPPRESS_DUPLICATE), when its group's last paged alert
-                                 resolved + classifier.escalate_outlived_s */
+                                 (SMON_SUPPRESS_DUPLICATE), classifier.escalate_outlived_s after
+                                 its group's last paged alert resolved (or after fired_ms, when
+                                 it was folded in later) */
     int32_t suppress_reason;  /* SMON_SUPPRESS_* it had been suppressed for */
     int32_t priority;         /* 1..4, as classified */
     int32_t alert_class;      /* class index, as classified */

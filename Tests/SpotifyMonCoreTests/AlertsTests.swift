@@ -534,6 +534,22 @@ struct AlertClassifierTests {
         #expect(early.dueEscalations(nowMs: t + 7_200_000, max: 10) { _ in } == 0)
         let (off, _, _) = try scenario([("classifier.escalate_outlived_s", "0")])
         #expect(off.outlived.count == 0 && off.dueEscalations(nowMs: t + 7_200_000, max: 10) { _ in } == 0)
+        // C folds in after A (the only paged alert) resolved, while B still fires: due ten
+        // minutes after C fired; B resolves before its own due time.
+        let late = try AlertFixtures.classifier([("classifier.escalate_outlived_s", "600")])
+        func l(_ dt: Int64, _ fp: String, _ msg: String, resolved: Bool = false) -> AlertResult {
+            late.classify(AlertFixtures.alert(msg, service: "db-a", metric: fp, t: t + dt, fingerprint: fp, resolved: resolved))
+        }
+        _ = l(0, "A", "Replication lag on db-a is 45s"); _ = l(30_000, "B", "Slow queries on db-a")
+        _ = l(90_000, "A", "Replication lag on db-a is 45s", resolved: true)
+        let sequenceC = late.classified
+        let cAlert = l(240_000, "C", "Slow queries on db-a: p99 query time 900ms")
+        _ = l(360_000, "B", "Slow queries on db-a", resolved: true)
+        #expect(cAlert.suppressed && cAlert.reason == .duplicate && cAlert.falsePositiveProbability < 0.5, "\(cAlert)")
+        var lateGot: [PersistingAlert] = []
+        #expect(late.dueEscalations(nowMs: t + 839_000, max: 10) { lateGot.append($0) } == 0)
+        #expect(late.dueEscalations(nowMs: t + 840_000, max: 10) { lateGot.append($0) } == 1)
+        #expect(lateGot.first?.sequence == sequenceC && lateGot.first?.dueMs == t + 840_000, "\(lateGot)")
     }
 
     @Test func aGeneratedFingerprintIsOneAlertAtATime() throws {

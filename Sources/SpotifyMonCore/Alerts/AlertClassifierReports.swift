@@ -92,6 +92,8 @@ extension AlertClassifier {
             let paged: [UInt32] = try r.read()
             guard paged.allSatisfy({ Int($0) < fps.slots.count }) else { throw SMONError.corrupt("snapshot paged fingerprint out of range") }
             for i in paged { fps[Int(i)].paged = true }
+        } else {
+            g.recountPaged(&fps)
         }
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }

@@ -44,6 +44,8 @@ public struct GroupSummary: Sendable, Equatable {
     public var rootClass: Int16, rootTeam: Int16
     /// Its fingerprints still firing (0 once all have resolved).
     public var firing: UInt32
+    /// Of those, the ones that surfaced in the group (paged).
+    public var pagedFiring: UInt32
 }
 
 /// One open (or recently closed) group of related alerts: an incident candidate.
@@ -386,6 +388,19 @@ public struct AlertGrouper: Sendable {
         for f in fingerprints.slots where f.key != 0 && f.firing { if let s = heldSlot(of: f.groupId) { startFiring(s) } }
     }
 
+    /// Restoring a snapshot from before payload version 6 (which saved no paged counts): takes
+    /// every fingerprint firing in a group that has surfaced something as paged there, so no
+    /// alert folded from now on is escalated before all of them have resolved.
+    mutating func recountPaged(_ fingerprints: inout FingerprintTable) {
+        for i in groups.indices { groups[i].pagedFiring = 0 }
+        for i in fingerprints.slots.indices {
+            let f = fingerprints[i]
+            guard f.key != 0, f.firing, let s = heldSlot(of: f.groupId), groups[s].surfaced > 0 else { continue }
+            startPaged(s)
+            fingerprints[i].paged = true
+        }
+    }
+
     /// Folded alerts a group remembers (see `AlertClassifier.fold`).
     static let maxFolded = 4
 
@@ -428,7 +443,7 @@ public struct AlertGrouper: Sendable {
             let g = UnsafePointer(gs.baseAddress! + s)
             return GroupSummary(id: g.pointee.id, surfaced: g.pointee.surfaced, surfacedReal: g.pointee.surfacedReal,
                                 bestPriority: g.pointee.bestPriority, rootClass: g.pointee.rootClass, rootTeam: g.pointee.rootTeam,
-                                firing: g.pointee.firing)
+                                firing: g.pointee.firing, pagedFiring: g.pointee.pagedFiring)
         }
     }
 

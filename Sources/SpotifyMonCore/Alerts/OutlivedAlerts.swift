@@ -13,10 +13,17 @@
 /// long later, and `dueEscalations` hands out those still firing in the group.
 extension AlertClassifier {
     /// Remembers a real alert folded as a duplicate (result `r`, fingerprint `slot` and `key`)
-    /// as it starts firing in the group in slot `gslot` (called with the lock held).
+    /// as it starts firing in the group in slot `gslot` (called with the lock held). When the
+    /// group's paged alerts have all resolved already, it is due `escalate_outlived_s` from now.
     func fold(_ r: AlertResult, gslot: Int, slot: Int, key: UInt64) {
         guard outlivedMs > 0 else { return }
-        grouper.fold(gslot, PendingEscalation(Self.pendingAlert(r, sequence: classified, dueMs: 0), slot: slot, key: key))
+        var e = PendingEscalation(Self.pendingAlert(r, sequence: classified, dueMs: 0), slot: slot, key: key)
+        if grouper.summary(gslot).pagedFiring == 0 {
+            e.dueMs = r.timestampMs &+ outlivedMs
+            outlived.push(e)
+        } else {
+            grouper.fold(gslot, e)
+        }
     }
 
     /// A paged fingerprint of group `groupId` stopped firing there at `t` (it resolved, or moved
