@@ -628,8 +628,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         // Folded into a group that paged, as it starts firing there: escalated later if it
         // outlives the alerts the group paged for.
         if r.suppressed && reason == .duplicate && real && startsHere { fold(r, gslot: gslot, slot: slot, key: f.key) }
-        if !r.suppressed && !f.paged { grouper.startPaged(gslot); f.paged = true }
         if !r.suppressed {
+            if !f.paged { grouper.startPaged(gslot); f.paged = true }
             // The causes it pages for: its class, and the one its own words name confidently.
             let causes = AlertGrouper.classBit(r.alertClass) | (key.clsConfidence > newRootConfidence ? AlertGrouper.classBit(key.cls) : 0)
             grouper.surfaced(gslot, priority: r.priority, real: real, key: key, classes: causes)

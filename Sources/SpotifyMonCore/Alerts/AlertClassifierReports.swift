@@ -83,12 +83,12 @@ extension AlertClassifier {
         let refired: UInt64 = version >= 4 ? try r.read() : 0
         let escalated: UInt64 = version >= 4 ? try r.read() : 0
         var pend = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
-        if version >= 4 { try pend.decode(from: &r, slots: fps.slots.count) }
+        if version >= 4 { try pend.decode(from: &r, slots: fps.slots.count, dueAfterMs: persistMs) }
         let isolated: UInt64 = version >= 5 ? try r.read() : 0
         let outlivedCount: UInt64 = version >= 6 ? try r.read() : 0
         var outl = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         if version >= 6 {
-            try outl.decode(from: &r, slots: fps.slots.count, timed: true)
+            try outl.decode(from: &r, slots: fps.slots.count, dueAfterMs: nil)
             let paged: [UInt32] = try r.read()
             guard paged.allSatisfy({ Int($0) < fps.slots.count }) else { throw SMONError.corrupt("snapshot paged fingerprint out of range") }
             for i in paged { fps[Int(i)].paged = true }

@@ -461,7 +461,7 @@ public struct AlertGrouper: Sendable {
         w.write(groups.map { $0.pagedFiring })
         for g in groups {
             w.write(UInt8(g.folded.count))
-            for e in g.folded { e.encode(to: &w, timed: false) }
+            for e in g.folded { e.encode(to: &w, timed: true) }
         }
     }
 
@@ -511,7 +511,7 @@ public struct AlertGrouper: Sendable {
                 let n: UInt8 = try r.read()
                 guard Int(n) <= Self.maxFolded else { throw SMONError.corrupt("snapshot group holds too many folded alerts") }
                 withSets[i].folded.removeAll(keepingCapacity: true)
-                for _ in 0..<Int(n) { withSets[i].folded.append(try PendingEscalation(from: &r, timed: false, slots: slots)) }
+                for _ in 0..<Int(n) { withSets[i].folded.append(try PendingEscalation(from: &r, dueAfterMs: nil, slots: slots)) }
             }
         }
         groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)

@@ -17,13 +17,10 @@ extension AlertClassifier {
     /// group's paged alerts have all resolved already, it is due `escalate_outlived_s` from now.
     func fold(_ r: AlertResult, gslot: Int, slot: Int, key: UInt64) {
         guard outlivedMs > 0 else { return }
-        var e = PendingEscalation(Self.pendingAlert(r, sequence: classified, dueMs: 0), slot: slot, key: key)
-        if grouper.summary(gslot).pagedFiring == 0 {
-            e.dueMs = r.timestampMs &+ outlivedMs
-            outlived.push(e)
-        } else {
-            grouper.fold(gslot, e)
-        }
+        let alreadyOver = grouper.summary(gslot).pagedFiring == 0
+        let e = PendingEscalation(Self.pendingAlert(r, sequence: classified, dueMs: alreadyOver ? r.timestampMs &+ outlivedMs : 0),
+                                  slot: slot, key: key)
+        if alreadyOver { outlived.push(e) } else { grouper.fold(gslot, e) }
     }
 
     /// A paged fingerprint of group `groupId` stopped firing there at `t` (it resolved, or moved

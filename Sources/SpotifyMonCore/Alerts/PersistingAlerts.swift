@@ -25,8 +25,9 @@ struct PendingEscalation: Sendable, Equatable {
     var key: UInt64 = 0, sequence: UInt64 = 0, groupId: UInt64 = 0
     /// When it fired, ms.
     var firedMs: Int64 = 0
-    /// When it is due, ms, in the outlived ring (`AlertClassifier.pagedStopped`); unused in the persisting ring,
-    /// where it is due `classifier.escalate_persisting_s` after it fired.
+    /// When it is due, ms: `classifier.escalate_persisting_s` after it fired in the persisting
+    /// ring; in the outlived ring, as `AlertClassifier.pagedStopped` set it (0 while folded in a
+    /// group, not yet due).
     var dueMs: Int64 = 0
     /// Its fingerprint's slot.
     var slot: Int32 = 0
@@ -36,13 +37,13 @@ struct PendingEscalation: Sendable, Equatable {
     init() {}
 
     init(_ a: PersistingAlert, slot: Int, key: UInt64) {
-        self.key = key; sequence = a.sequence; groupId = a.groupId; firedMs = a.firedMs; self.slot = Int32(slot)
+        self.key = key; sequence = a.sequence; groupId = a.groupId; firedMs = a.firedMs; dueMs = a.dueMs; self.slot = Int32(slot)
         packed = UInt32(a.reason.rawValue & 7) | UInt32(a.priority & 7) << 3 | UInt32((a.alertClass + 1) & 0xFF) << 6
             | UInt32((a.team + 1) & 0x3FF) << 14
     }
 
-    /// The alert, due at `dueMs`; nil when the packed fields are out of range.
-    func alert(dueMs: Int64) -> PersistingAlert? {
+    /// The alert; nil when the packed fields are out of range.
+    var alert: PersistingAlert? {
         guard let reason = SuppressionReason(rawValue: Int32(packed & 7)), (1...4).contains(Int(packed >> 3 & 7)) else { return nil }
         return PersistingAlert(sequence: sequence, groupId: groupId, firedMs: firedMs, dueMs: dueMs, reason: reason,
                                priority: Int(packed >> 3 & 7), alertClass: Int(packed >> 6 & 0xFF) - 1, team: Int(packed >> 14 & 0x3FF) - 1)
@@ -54,14 +55,16 @@ struct PendingEscalation: Sendable, Equatable {
         if timed { w.write(dueMs) }
     }
 
-    /// Reads `encode`'s output; `slots` is the fingerprint table's size. Throws on anything out of range.
-    init(from r: inout SnapshotReader, timed: Bool, slots: Int) throws {
+    /// Reads `encode`'s output; `slots` is the fingerprint table's size. `dueAfterMs`: nil when
+    /// the due time was saved (`timed`), else the entry is due that long after it fired.
+    /// Throws on anything out of range.
+    init(from r: inout SnapshotReader, dueAfterMs: Int64?, slots: Int) throws {
         key = try r.read(); sequence = try r.read(); groupId = try r.read(); firedMs = try r.read()
         slot = try r.read(); packed = try r.read()
-        if timed { dueMs = try r.read() }
+        if let dueAfterMs { dueMs = firedMs &+ dueAfterMs } else { dueMs = try r.read() }
         let lim = AlertClassifier.maxTimestampMs.magnitude
         guard slot >= 0, Int(slot) < slots, firedMs.magnitude <= lim, dueMs.magnitude <= lim,
-              packed >> 24 == 0, alert(dueMs: 0) != nil else {
+              packed >> 24 == 0, alert != nil else {
             throw SMONError.corrupt("snapshot holds an out-of-range pending escalation")
         }
     }
@@ -102,11 +105,11 @@ struct PendingEscalations: Sendable {
     }
 
     /// Reads `encode`'s output into an empty ring of the same capacity; `slots` is the
-    /// fingerprint table's size. Throws on anything out of range.
-    mutating func decode(from r: inout SnapshotReader, slots: Int, timed: Bool = false) throws {
+    /// fingerprint table's size; `dueAfterMs` as for an entry. Throws on anything out of range.
+    mutating func decode(from r: inout SnapshotReader, slots: Int, dueAfterMs: Int64?) throws {
         let n: UInt64 = try r.read()
         guard n <= UInt64(ring.count) else { throw SMONError.corrupt("snapshot holds more pending escalations than fit") }
-        for _ in 0..<Int(n) { push(try PendingEscalation(from: &r, timed: timed, slots: slots)) }
+        for _ in 0..<Int(n) { push(try PendingEscalation(from: &r, dueAfterMs: dueAfterMs, slots: slots)) }
         dropped = try r.read()
     }
 }
@@ -128,27 +131,19 @@ extension AlertClassifier {
             let now = nowMs > 0 ? Swift.min(nowMs, Self.maxTimestampMs) : lastTimeMs
             var handed = 0
             while handed < max {
-                let persistingDue = pending.first.map { $0.firedMs &+ persistMs }
-                let outlivedDue = outlived.first?.dueMs
-                let takeOutlived: Bool
-                switch (persistingDue, outlivedDue) {
-                case let (p?, o?): takeOutlived = o < p
-                case (nil, .some): takeOutlived = true
-                case (.some, nil): takeOutlived = false
-                case (nil, nil): return handed
-                }
-                let e = takeOutlived ? outlived.first! : pending.first!
-                let due = takeOutlived ? e.dueMs : e.firedMs &+ persistMs
-                guard due <= now else { return handed }
+                // The earlier due of the two rings' oldest entries.
+                let p = pending.first, o = outlived.first
+                let takeOutlived = o != nil && (p == nil || o!.dueMs < p!.dueMs)
+                guard let e = takeOutlived ? o : p, e.dueMs <= now else { return handed }
                 if takeOutlived { outlived.removeFirst() } else { pending.removeFirst() }
-                guard let alert = e.alert(dueMs: due) else { continue }
+                guard let alert = e.alert else { continue }
                 let f = fingerprints[Int(e.slot)]
                 // Still the same fingerprint, still firing, not resolved since it fired.
                 guard f.key == e.key, f.firing, f.lastResolveMs == 0 || f.lastResolveMs < e.firedMs else { continue }
                 let s = grouper.heldSlot(of: e.groupId)
                 if takeOutlived {
                     // Still in its group, which has paged for nothing since its paged alerts resolved.
-                    guard f.groupId == e.groupId, !f.paged, let s, grouper[s].pagedFiring == 0 else { continue }
+                    guard f.groupId == e.groupId, !f.paged, let s, grouper.summary(s).pagedFiring == 0 else { continue }
                     escalatedOutlived &+= 1
                 } else {
                     if let s { guard grouper.summary(s).surfaced == 0 else { continue } } // its group paged meanwhile
@@ -156,7 +151,7 @@ extension AlertClassifier {
                 }
                 if let s {
                     grouper.surfaced(s, priority: alert.priority, real: true, key: GroupKey(), classes: AlertGrouper.classBit(alert.alertClass))
-                    grouper.keepOpen(s, at: due) // its alert is known to fire then
+                    grouper.keepOpen(s, at: e.dueMs) // its alert is known to fire then
                     if f.groupId == e.groupId && !f.paged { grouper.startPaged(s); fingerprints[Int(e.slot)].paged = true }
                 }
                 handed += 1
