@@ -20,7 +20,8 @@ struct ClassifyCommand: ParsableCommand {
         Output: one JSON object per alert: alert_id, alert_class, priority, priority_score, recommended_team, \
         false_positive_probability, group_id, suppressed, escalation (+ confidence, suppression_reason, sla, \
         impact, context, and escalate_now: earlier suppressed alerts still firing, unresolved, \
-        classifier.escalate_persisting_s after they fired). A malformed line yields {"line": N, "error": "..."}.
+        classifier.escalate_persisting_s after they fired, or classifier.escalate_outlived_s after every alert \
+        their group paged for resolved). A malformed line yields {"line": N, "error": "..."}.
         """)
 
     @Argument(help: "JSONL file of alerts (- for standard input).") var file: String?

@@ -19,7 +19,8 @@ enum AlertsDemo {
                 c.addDeployment(service: s, startMs: a, endMs: b)
             case .maintenance(let s, let a, let b): c.addMaintenance(service: s, startMs: a, endMs: b)
             case .alert(let r):
-                // Suppressed alerts still firing 10 minutes on are paged late: they cover their incident.
+                // Suppressed alerts still firing 10 minutes on (or 10 minutes after their group's
+                // paged alerts resolved) are paged late: they cover their incident.
                 var late: [UInt64] = []
                 c.dueEscalations(nowMs: r.timestampMs, max: .max) { late.append($0.sequence) }
                 for q in late where q < UInt64(incidentBySequence.count) {
