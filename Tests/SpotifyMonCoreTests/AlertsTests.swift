@@ -755,6 +755,32 @@ struct AlertHashingTests {
         }
     }
 
+    /// The label, message and metric-name caches replay exactly the features the featurizer
+    /// computes afresh (explain mode bypasses every cache), on a miss and on a hit.
+    @Test func replayedFeaturesAreTheFeaturesComputedAfresh() throws {
+        let c = try AlertFixtures.classifier()
+        func features(_ a: AlertView, explain: Bool) -> [Int32: Float] {
+            c.x.names = explain ? [] : nil
+            var info = LabelInfo()
+            c.beginFeatures(a, &info)
+            _ = c.finishFeatures(a, info, HistoryStats(), ContextFlags(), a.timestampMs)
+            var m: [Int32: Float] = [:]
+            for i in 0..<c.x.count { m[c.x.index[i], default: 0] += c.x.value[i] }
+            return m
+        }
+        var checked = 0
+        for case .alert(let r) in AlertFixtures.stream(1500) {
+            r.withView { a in
+                let first = features(a, explain: false), again = features(a, explain: false)
+                let fresh = features(a, explain: true)
+                #expect(first == fresh && again == fresh, "alert \(r.alertId)")
+            }
+            checked += 1
+        }
+        c.x.names = nil
+        #expect(checked > 1000)
+    }
+
     @Test func hugeMessagesCostTheSameFeatures() {
         let f = AlertFeaturizer(ngram: 3, maxTextBytes: 512)
         let x = FeatureBuffer(capacity: AlertFeaturizer.capacity, bits: 12, textBytes: 512)

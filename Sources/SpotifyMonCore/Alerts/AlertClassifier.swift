@@ -27,6 +27,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     let labelCache = FeatureReplayCache(capacity: 1024, maxBytes: 256, maxRows: 32, empty: LabelReplay())
     /// The text blocks of recently seen messages (see `textFeatures`).
     let textCache = FeatureReplayCache(capacity: 1024, maxBytes: 128, maxRows: AlertFeaturizer.maxTextRows, empty: TextReplay())
+    /// The metric-name rows of recently seen metric names (see `AlertFeaturizer.categorical`).
+    let metricCache = FeatureReplayCache(capacity: 256, maxBytes: 96, maxRows: AlertFeaturizer.maxMetricRows, empty: false)
 
     /// Classes and teams.
     public internal(set) var classes: LabelTable
@@ -321,7 +323,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     @inline(__always)
     func finishFeatures(_ a: AlertView, _ info: LabelInfo, _ hist: HistoryStats, _ fl: ContextFlags, _ t: Int64) -> UInt64 {
         let sketch = textFeatures(a)
-        featurizer.categorical(a, info, into: x)
+        featurizer.categorical(a, info, metricCache: metricCache, into: x)
         featurizer.numbers(a, hour: context.localHour(t), weekday: context.localWeekday(t), flags: fl, into: x)
         featurizer.history(hist, into: x)
         return sketch

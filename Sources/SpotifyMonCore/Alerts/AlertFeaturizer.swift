@@ -325,7 +325,42 @@ public struct AlertFeaturizer: Sendable {
 
     /// Metric name, its tokens, source system, service, severity.
     public func categorical(_ a: AlertView, _ info: LabelInfo, into x: FeatureBuffer) {
+        categorical(a, info, metricCache: nil, into: x)
+    }
+
+    /// `categorical`, the metric name's rows replayed from `metricCache` when it holds that
+    /// name (and kept there when it does not).
+    func categorical(_ a: AlertView, _ info: LabelInfo, metricCache: FeatureReplayCache<Bool>?, into x: FeatureBuffer) {
         x.beginBlock()
+        if let cache = metricCache, a.metricName.count > 0, !x.explaining, x.room >= Self.maxMetricRows {
+            let k = cache.key(a.metricName)
+            if let hit = cache.find(a.metricName, k) {
+                x.append(rows: hit.rows, count: hit.count, value: 1)
+            } else {
+                let start = x.count
+                metric(a, info, into: x)
+                cache.store(a.metricName, k, rows: x.index + start, count: x.count - start, payload: true)
+            }
+        } else {
+            metric(a, info, into: x)
+        }
+        x.add(a.sourceSystem.count > 0 ? FeatureHash.bytes(.source, a.sourceSystem) : FeatureHash.bucket(.source, -1), 1,
+              name: "source:" + Bytes.string(a.sourceSystem))
+        let svc = Self.service(a, info)
+        x.add(svc.count > 0 ? FeatureHash.bytes(.service, svc) : FeatureHash.bucket(.service, -1), 1,
+              name: "service:" + Bytes.string(svc))
+        let sev = Self.severity(a, info)
+        x.add(sev.count > 0 ? FeatureHash.bytes(.severity, sev) : FeatureHash.bucket(.severity, -1), 1,
+              name: "severity:" + Bytes.string(sev))
+        x.endBlock(weight: 1.4)
+    }
+
+    /// Most rows `metric` adds: the name and up to 8 of its tokens.
+    static let maxMetricRows = 9
+
+    /// The metric name and its tokens (the alert name when there is no metric name), each
+    /// with value 1 (a part of the categorical block).
+    func metric(_ a: AlertView, _ info: LabelInfo, into x: FeatureBuffer) {
         if a.metricName.count > 0 {
             x.add(FeatureHash.bytes(.metric, a.metricName), 1, name: "metric:" + Bytes.string(a.metricName))
             let m = a.metricName, n = m.count
@@ -350,15 +385,6 @@ public struct AlertFeaturizer: Sendable {
         if info.alertname.count > 0, a.metricName.count == 0 {
             x.add(FeatureHash.bytes(.alertname, info.alertname), 1, name: "alertname")
         }
-        x.add(a.sourceSystem.count > 0 ? FeatureHash.bytes(.source, a.sourceSystem) : FeatureHash.bucket(.source, -1), 1,
-              name: "source:" + Bytes.string(a.sourceSystem))
-        let svc = Self.service(a, info)
-        x.add(svc.count > 0 ? FeatureHash.bytes(.service, svc) : FeatureHash.bucket(.service, -1), 1,
-              name: "service:" + Bytes.string(svc))
-        let sev = Self.severity(a, info)
-        x.add(sev.count > 0 ? FeatureHash.bytes(.severity, sev) : FeatureHash.bucket(.severity, -1), 1,
-              name: "severity:" + Bytes.string(sev))
-        x.endBlock(weight: 1.4)
     }
 
     /// Value/threshold ratio, time of day, weekday, context flags.

@@ -124,8 +124,13 @@ public final class FeatureBuffer {
         index[c] = row(h)
         value[c] = v
         state[0] = c + 1
-        if state[2] != 0 { names!.append(name()) }
+        if state[2] != 0 { record(name) }
     }
+
+    /// Records a feature's name (explain mode), out of line: the names' string building stays
+    /// out of the hot callers' code.
+    @inline(never)
+    func record(_ name: () -> String) { names!.append(name()) }
 
     /// Free slots.
     public var room: Int { @inline(__always) get { capacity - state[0] } }
@@ -142,7 +147,8 @@ public final class FeatureBuffer {
     @inline(__always)
     public func append(rows: UnsafePointer<Int32>, count n: Int, value v: Float) {
         let c = state[0]
-        for i in 0..<n { index[c + i] = rows[i]; value[c + i] = v }
+        (index + c).update(from: rows, count: n)
+        (value + c).update(repeating: v, count: n)
         state[0] = c + n
     }
 
