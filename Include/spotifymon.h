@@ -296,7 +296,9 @@ enum {
     SMON_SUPPRESS_FALSE_POSITIVE = 2, /* false-positive probability >= classifier.fp_suppress_threshold */
     SMON_SUPPRESS_FLAPPING = 3,       /* the fingerprint keeps firing and resolving */
     SMON_SUPPRESS_MAINTENANCE = 4,    /* maintenance window of the service (or maintenance=true label) */
-    SMON_SUPPRESS_DEPLOYMENT = 5,     /* low priority during a deployment of the service */
+    SMON_SUPPRESS_DEPLOYMENT = 5,     /* during a deployment of the service, not rated real, and of
+                                         priority classifier.deployment_suppress_priority (P4 by
+                                         default) or lower */
     SMON_SUPPRESS_RESOLVED = 6        /* a resolved notification: history updated, nothing to page */
 };
 /* An alert the model rates real (false-positive probability < classifier.real_threshold) is

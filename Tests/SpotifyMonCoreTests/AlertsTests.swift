@@ -206,6 +206,30 @@ struct AlertClassifierTests {
         #expect(m.maintenance)
     }
 
+    /// During a deployment, only alerts at `classifier.deployment_suppress_priority` or lower
+    /// that the model does not rate real are held (reason deployment_window).
+    @Test func aDeploymentHoldsOnlyTheLowestPriorities() throws {
+        let t = AlertFixtures.t0 + 3_600_000
+        let cases: [(severity: String, value: Double)] = [("info", 1.01), ("low", 1.2), ("warning", 1.5), ("warning", 3), ("high", 2), ("high", 6)]
+        for setting in [3, 4, 5] {
+            // Nothing is rated real, nothing is a likely false positive: the deployment rule decides.
+            let c = try AlertFixtures.classifier([("classifier.real_threshold", "0"), ("classifier.fp_suppress_threshold", "1"),
+                                                  ("classifier.deployment_suppress_priority", "\(setting)")])
+            var seen = Set<Int>()
+            for (i, k) in cases.enumerated() {
+                let svc = "deploying-\(i)"
+                c.addDeployment(service: svc, startMs: t, endMs: t + 3_600_000)
+                let r = c.classify(AlertFixtures.alert("rollout \(i) step \(i * 7)", service: svc, metric: "metric_\(i)", severity: k.severity,
+                                                       t: t + 60_000 + Int64(i) * 1000, value: k.value, fingerprint: "f\(i)"))
+                #expect(r.deployment)
+                #expect(r.suppressed == (r.priority >= setting), "P\(r.priority) with setting \(setting): \(r.reason)")
+                if r.suppressed { #expect(r.reason == .deployment) }
+                seen.insert(r.priority)
+            }
+            #expect(seen.contains(3) && seen.contains(4), "priorities seen: \(seen)")
+        }
+    }
+
     @Test func slaCountsBreachesAndRisk() throws {
         let c = try AlertFixtures.classifier()
         for i in 0..<10 {

@@ -66,6 +66,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// `classifier.repage_priority`: an alert more urgent than its
     /// group's surfaced ones is surfaced only when its priority is at most this (1...4; 0: never).
     let repagePriority: Int
+    /// Priority (1–4) from which alerts not rated real are suppressed during a deployment (5: never).
+    let deploymentSuppressPriority: Int
     /// How long a suppressed alert must keep firing to be escalated, ms (0: never).
     let persistMs: Int64
     /// How long a folded alert must outlive its group's paged alerts to be escalated, ms (0: never).
@@ -110,6 +112,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         newRootConfidence = config.double("classifier.new_root_confidence")
         isolateFP = config.double("classifier.isolate_fp_threshold")
         repagePriority = config.int("classifier.repage_priority")
+        deploymentSuppressPriority = config.int("classifier.deployment_suppress_priority")
         persistMs = Int64(config.int("classifier.escalate_persisting_s")) * 1000
         pending = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         outlivedMs = Int64(config.int("classifier.escalate_outlived_s")) * 1000
@@ -620,7 +623,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
             if r.falsePositiveProbability >= fpSuppress { reason = .likelyFalsePositive }
             else if flaps >= flapThreshold { reason = .flapping }
             else if fl.maintenance { reason = .maintenance }
-            else if fl.deployment && r.priority >= 3 { reason = .deployment }
+            else if fl.deployment && r.priority >= deploymentSuppressPriority { reason = .deployment }
         }
         r.suppressed = reason != .none
         r.reason = reason

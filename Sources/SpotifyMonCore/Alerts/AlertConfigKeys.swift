@@ -48,6 +48,8 @@ public enum AlertConfigKeys {
                   "An alert rated real is surfaced, though its group already surfaced a real alert, when its text alone names a class with more than this confidence and its service or that class is new to the group's surfaced real alerts (1 disables)."),
         ConfigKey("classifier.repage_priority", .int(0...4), default: "4",
                   "An alert more urgent than every surfaced alert of its group re-pages (is surfaced) only when its priority is at most this: 4 (default) on any upgrade, 2 when the incident becomes P1 or P2, 1 when it becomes P1, 0 never; otherwise it folds as a duplicate (fewer pages, a few more incidents folded unseen: see Evaluation/results/alerts-evaluation.md)."),
+        ConfigKey("classifier.deployment_suppress_priority", .int(1...5), default: "4",
+                  "During a deployment of its service, an alert its group has paged for nothing and that is rated not real (yet below fp_suppress_threshold) is suppressed with reason deployment_window when its priority is this or lower: 4 (default) P4 only, 3 P3 and P4, 5 never. A deployment is when breakage is likeliest: on the generated stream's development seeds 9 of 10 P3 alerts so suppressed were real (Evaluation/results/alerts-evaluation.md)."),
         ConfigKey("classifier.isolate_fp_threshold", .double(0.5...1), default: "0.9",
                   "An alert whose own features (before any group context) rate it a false positive with at least this probability opens a group of its own that no other fingerprint joins, instead of joining an incident's group (its own fingerprint's open group still takes it); 1 disables."),
         ConfigKey("classifier.escalate_persisting_s", .int(0...86_400), default: "600",
