@@ -42,6 +42,18 @@ def to_tsv(alerts, path):
             f.write("\t".join(clean(x) for x in row) + "\n")
 
 
+def generated_stream(smon, n, seed, d):
+    """Generates `n` alerts of `seed` (smon classify --generate) in folder `d`; returns the
+    alerts (dicts) and the path of their TSV for the C harnesses."""
+    path = os.path.join(d, "alerts.jsonl")
+    with open(path, "w") as f:
+        run_smon(smon, ["classify", "--generate", str(n), "--seed", str(seed)], stdout=f)
+    alerts = [a for a in (json.loads(line) for line in open(path)) if "alert_id" in a]
+    tsv = os.path.join(d, "alerts.tsv")
+    to_tsv(alerts, tsv)
+    return alerts, tsv
+
+
 def bench_c(tsv, n):
     exe = os.path.join(tempfile.gettempdir(), "smon_bench_alerts")
     rel = os.path.join(REPO_ROOT, ".build", "release")
@@ -109,12 +121,7 @@ def main():
     args = ap.parse_args()
     smon = find_smon(args.smon)
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "alerts.jsonl")
-        with open(path, "w") as f:
-            run_smon(smon, ["classify", "--generate", str(args.alerts), "--seed", str(args.seed)], stdout=f)
-        alerts = [a for a in (json.loads(l) for l in open(path)) if "alert_id" in a]
-        tsv = os.path.join(d, "alerts.tsv")
-        to_tsv(alerts, tsv)
+        alerts, tsv = generated_stream(smon, args.alerts, args.seed, d)
         c = bench_c(tsv, args.n)
     py = bench_python_binding(alerts)
     rv = bench_river(alerts, args.river_alerts)

@@ -21,8 +21,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_alerts import to_tsv  # noqa: E402
-from common import REPO_ROOT, find_smon, run_smon  # noqa: E402
+from bench_alerts import generated_stream  # noqa: E402
+from common import REPO_ROOT, find_smon  # noqa: E402
 
 
 def build_base(rev, where):
@@ -52,12 +52,7 @@ def main():
         if len(libs) < 1:
             sys.exit("error: give libraries to compare, or --base REV")
         try:
-            path = os.path.join(d, "alerts.jsonl")
-            with open(path, "w") as f:
-                run_smon(smon, ["classify", "--generate", str(args.alerts), "--seed", str(args.seed)], stdout=f)
-            alerts = [a for a in (json.loads(line) for line in open(path)) if "alert_id" in a]
-            tsv = os.path.join(d, "alerts.tsv")
-            to_tsv(alerts, tsv)
+            _, tsv = generated_stream(smon, args.alerts, args.seed, d)
             exe = os.path.join(d, "bench_alerts_ab")
             subprocess.run(["cc", "-O2", "-std=c11", "-I", os.path.join(REPO_ROOT, "Include"),
                             os.path.join(REPO_ROOT, "Evaluation", "bench_alerts_ab.c"), "-ldl", "-lm", "-o", exe], check=True)
