@@ -669,6 +669,8 @@ struct AlertClassifierTests {
         #expect(throws: SMONError.self) { try c.set("classifier.ownership_rules", "a=") }
         #expect(throws: SMONError.self) { try c.set("classifier.default_team", "") }
         #expect(throws: SMONError.self) { try c.set("classifier.maintenance_windows", "db@5-1") }
+        #expect(throws: SMONError.self) { try c.set("classifier.deployment_suppress_priority", "0") }
+        #expect(throws: SMONError.self) { try c.set("classifier.deployment_suppress_priority", "6") }
     }
 }
 
