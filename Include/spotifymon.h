@@ -306,9 +306,11 @@ enum {
    still surfaced when its own text names a class with confidence >
    classifier.new_root_confidence and its service or that class is new to the group's
    surfaced real alerts (likely another incident's root: "new_root_in_group" in the JSON
-   result, counted as "surfaced_new_root" in the stats JSON), or when every alert of the group
-   had resolved before it fired (a new episode: "refired_after_resolve", counted as
-   "surfaced_refired").
+   result, counted as "surfaced_new_root" in the stats JSON), or when it is more urgent than
+   every alert its group surfaced at its own service (that service got worse:
+   "repaged_at_service", counted as "surfaced_service_upgrade"; classifier.repage_per_service,
+   up to classifier.repage_priority), or when every alert of the group had resolved before it
+   fired (a new episode: "refired_after_resolve", counted as "surfaced_refired").
    Grouping: an alert whose own features rate it a false positive with probability >=
    classifier.isolate_fp_threshold (before any group context) opens a group of its own that no
    other fingerprint joins (counted as "groups_isolated" in the stats JSON); its fingerprint's

@@ -412,6 +412,42 @@ struct AlertClassifierTests {
         }
     }
 
+    @Test func aServiceWorseThanItWasPagedForRepages() throws {
+        // A P1 page at db; web (which depends on db) pages a P3 symptom as a new root (any
+        // new service is one at confidence 0). A P2 alert at web then re-pages (web got worse,
+        // though the group has paged P1), a P3 one after it folds; off, the P2 one folds too.
+        func run(_ perService: String) throws -> (AlertClassifier, [AlertResult]) {
+            let c = try AlertFixtures.classifier([("classifier.repage_per_service", perService), ("classifier.new_root_confidence", "0")])
+            let t = AlertFixtures.t0
+            let web = [("depends_on", "db")]
+            let r = [
+                c.classify(AlertFixtures.alert("Deadlocks on db", service: "db", metric: "deadlocks", severity: "critical", value: 16, fingerprint: "d")),
+                c.classify(AlertFixtures.alert("Slow pages on web", service: "web", metric: "slow", severity: "info", t: t + 20_000,
+                                               labels: web, fingerprint: "w1")),
+                c.classify(AlertFixtures.alert("Slow pages on web", service: "web", metric: "slow2", severity: "high", t: t + 40_000,
+                                               labels: web, fingerprint: "w2")),
+                c.classify(AlertFixtures.alert("Slow pages on web", service: "web", metric: "slow3", severity: "info", t: t + 60_000,
+                                               labels: web, fingerprint: "w3")),
+            ]
+            return (c, r)
+        }
+        let (c, on) = try run("true")
+        #expect(on.allSatisfy { $0.groupId == on[0].groupId }, "one group")
+        #expect(on[0].priority < on[2].priority && on[2].priority < on[1].priority, "\(on.map(\.priority))")
+        #expect(!on[0].suppressed && !on[1].suppressed && on[1].newRootInGroup)
+        #expect(!on[2].suppressed && on[2].repagedAtService, "\(on[2])")
+        #expect(on[3].suppressed && on[3].reason == .duplicate && !on[3].repagedAtService)
+        #expect(c.statsJSON().contains("\"surfaced_service_upgrade\":1"))
+        #expect(c.resultJSON(on[2], alertId: "w2").contains("\"repaged_at_service\":true"))
+        // The priorities per service survive a snapshot.
+        let d = try AlertFixtures.classifier([("classifier.new_root_confidence", "0")])
+        try c.snapshot().withUnsafeBytes { try d.restore($0) }
+        #expect(d.snapshot() == c.snapshot())
+        #expect(d.grouper.groups.map(\.servicePriorities) == c.grouper.groups.map(\.servicePriorities))
+        let (_, off) = try run("false")
+        #expect(off[2].suppressed && off[2].reason == .duplicate && !off[2].repagedAtService)
+    }
+
     @Test func aNearCertainFalsePositiveKeepsToAGroupOfItsOwn() throws {
         // After feedback that synthetic-probe failures are false positives, one at a store in an
         // incident does not join the incident's group (isolation on) or does (off); a real

@@ -45,6 +45,8 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     var surfacedNewRoot: UInt64 = 0
     /// Alerts surfaced because their group had resolved (see `AlertResult.refiredAfterResolve`).
     var surfacedRefired: UInt64 = 0
+    /// Alerts surfaced as more urgent than their group had paged at their service (see `AlertResult.repagedAtService`).
+    var surfacedServiceUpgrade: UInt64 = 0
     /// Groups opened isolated by a near-certain false positive (`classifier.isolate_fp_threshold`).
     var groupsIsolated: UInt64 = 0
     /// Suppressed alerts waiting to be found still firing (see `dueEscalations`), and how many were escalated.
@@ -66,6 +68,9 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
     /// `classifier.repage_priority`: an alert more urgent than its
     /// group's surfaced ones is surfaced only when its priority is at most this (1...4; 0: never).
     let repagePriority: Int
+    /// `classifier.repage_per_service`: an alert more urgent than every alert its group surfaced
+    /// at its service re-pages (up to `repagePriority`).
+    let repagePerService: Bool
     /// Priority (1–4) from which alerts not rated real are suppressed during a deployment (5: never).
     let deploymentSuppressPriority: Int
     /// How long a suppressed alert must keep firing to be escalated, ms (0: never).
@@ -113,6 +118,7 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
         isolateFP = config.double("classifier.isolate_fp_threshold")
         repagePriority = config.int("classifier.repage_priority")
         deploymentSuppressPriority = config.int("classifier.deployment_suppress_priority")
+        repagePerService = config.bool("classifier.repage_per_service")
         persistMs = Int64(config.int("classifier.escalate_persisting_s")) * 1000
         pending = PendingEscalations(capacity: config.int("classifier.max_fingerprints"))
         outlivedMs = Int64(config.int("classifier.escalate_outlived_s")) * 1000
@@ -613,6 +619,12 @@ public final class AlertClassifier: MonitoringEngine, @unchecked Sendable {
                 reason = .none
                 r.newRootInGroup = true
                 surfacedNewRoot &+= 1
+            } else if reason == .duplicate && real && repagePerService && r.priority <= repagePriority
+                        && r.priority < grouper.surfacedPriority(gslot, service: key.service) {
+                // More urgent than anything the group paged at its own service: that service got worse.
+                reason = .none
+                r.repagedAtService = true
+                surfacedServiceUpgrade &+= 1
             } else if reason == .duplicate && real && g.firing == 0 {
                 // Every alert of the group had resolved: the incident was over, this one starts another.
                 reason = .none

@@ -7,7 +7,7 @@ extension AlertClassifier {
     public func snapshot() -> [UInt8] {
         lock.withLock {
             var w = SnapshotWriter()
-            w.write(UInt32(6)) // classifier payload version
+            w.write(UInt32(7)) // classifier payload version
             classes.encode(to: &w)
             teams.encode(to: &w)
             model.encode(to: &w)
@@ -34,6 +34,7 @@ extension AlertClassifier {
             w.write(escalatedOutlived)
             outlived.encode(to: &w, timed: true)
             w.write(fingerprints.slots.indices.filter { fingerprints.slots[$0].paged }.map { UInt32($0) })
+            w.write(surfacedServiceUpgrade) // since version 7, with the groups' priorities per service
             return Snapshot.seal(w, engine: .classifier)
         }
     }
@@ -42,7 +43,7 @@ extension AlertClassifier {
     public func restore(_ bytes: UnsafeRawBufferPointer) throws {
         var r = try Snapshot.open(bytes, engine: .classifier)
         let version: UInt32 = try r.read()
-        guard (1...6).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
+        guard (1...7).contains(version) else { throw SMONError.corrupt("classifier snapshot payload version \(version) unknown") }
         var c = LabelTable(capacity: classes.capacity), t = LabelTable(capacity: teams.capacity)
         try c.decode(from: &r)
         try t.decode(from: &r)
@@ -95,6 +96,7 @@ extension AlertClassifier {
         } else {
             g.recountPaged(&fps)
         }
+        let serviceUpgrades: UInt64 = version >= 7 ? try r.read() : 0
         try r.finish()
         guard s.count == 4, sup.count == suppressedByReason.count else { throw SMONError.corrupt("snapshot counters have the wrong shape") }
         guard last >= 0, last <= Self.maxTimestampMs else { throw SMONError.corrupt("snapshot stream time out of range") }
@@ -108,6 +110,7 @@ extension AlertClassifier {
             surfacedNewRoot = newRoots; surfacedRefired = refired
             escalatedPersisting = escalated; pending = pend; groupsIsolated = isolated
             escalatedOutlived = outlivedCount; outlived = outl
+            surfacedServiceUpgrade = serviceUpgrades
             if let windows { context.setDeployments(windows.deployments); maintenance = windows.maintenance }
             deployCacheStamp = .min
         }
@@ -147,6 +150,7 @@ extension AlertClassifier {
             j.field("surfaced", Int(truncatingIfNeeded: suppressedByReason[0]))
             j.field("surfaced_new_root", Int(truncatingIfNeeded: surfacedNewRoot))
             j.field("surfaced_refired", Int(truncatingIfNeeded: surfacedRefired))
+            j.field("surfaced_service_upgrade", Int(truncatingIfNeeded: surfacedServiceUpgrade))
             j.field("groups_isolated", Int(truncatingIfNeeded: groupsIsolated))
             j.field("escalated_persisting", Int(truncatingIfNeeded: escalatedPersisting))
             j.field("pending_escalations", pending.count)
@@ -218,6 +222,7 @@ extension AlertClassifier {
         j.field("suppression_reason", r.reason == .none ? "" : r.reason.name)
         if r.newRootInGroup { j.field("new_root_in_group", true) }
         if r.refiredAfterResolve { j.field("refired_after_resolve", true) }
+        if r.repagedAtService { j.field("repaged_at_service", true) }
         j.key("escalation"); escalationJSON(r, into: &j, teamName: team)
         j.key("sla"); j.beginObject()
         j.field("ack_deadline_ms", Int(r.ackDeadlineMs)); j.field("resolve_deadline_ms", Int(r.resolveDeadlineMs))

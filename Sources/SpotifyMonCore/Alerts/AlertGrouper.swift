@@ -69,6 +69,9 @@ public struct AlertGroup: Sendable, Equatable {
     public var rootConfidence: Float = 0
     /// Services in the group (up to 8 hashes, a ring).
     public var services: [UInt64] = []
+    /// The most urgent priority surfaced at each of `services`, by position, 4 bits each
+    /// (0: nothing surfaced there).
+    public var servicePriorities: UInt32 = 0
     /// Their dependencies (up to 16 hashes).
     public var depends: [UInt64] = []
     /// Context label hash of the first alert.
@@ -335,9 +338,10 @@ public struct AlertGrouper: Sendable {
         if k.service != 0 { Self.index(&byService, bucket(k.service), s) }
     }
 
-    /// Records that an alert (`k`) of the group in slot `s` was surfaced with `priority`; when
-    /// it is rated real, its service and the classes in `classes` (a `classBit` set) join the
-    /// ones the group has paged for.
+    /// Records that an alert (`k`) of the group in slot `s` was surfaced with `priority` (also
+    /// as the most urgent surfaced at its service, when that is one of the group's 8); when it
+    /// is rated real, its service and the classes in `classes` (a `classBit` set) join the ones
+    /// the group has paged for.
     public mutating func surfaced(_ s: Int, priority: Int, real: Bool, key k: GroupKey, classes: UInt64) {
         groups[s].surfaced &+= 1
         if real {
@@ -346,6 +350,23 @@ public struct AlertGrouper: Sendable {
             groups[s].realClassBits |= classes
         }
         groups[s].bestPriority = UInt8(min(Int(groups[s].bestPriority), priority))
+        if k.service != 0, let i = groups[s].services.firstIndex(of: k.service) {
+            let shift = UInt32(4 * i), cur = Int((groups[s].servicePriorities >> shift) & 0xF)
+            if cur == 0 || priority < cur {
+                groups[s].servicePriorities = groups[s].servicePriorities & ~(0xF << shift) | UInt32(priority & 0xF) << shift
+            }
+        }
+    }
+
+    /// The most urgent priority (1...4) the group in slot `s` surfaced at `service`; 0 when it
+    /// surfaced nothing there, or for a service past the 8 the group keeps (read in place).
+    public func surfacedPriority(_ s: Int, service: UInt64) -> Int {
+        guard service != 0, s >= 0, s < groups.count else { return 0 }
+        return groups.withUnsafeBufferPointer { gs in
+            let g = UnsafePointer(gs.baseAddress! + s)
+            guard let i = g.pointee.services.firstIndex(of: service) else { return 0 }
+            return Int((g.pointee.servicePriorities >> UInt32(4 * i)) & 0xF)
+        }
     }
 
     /// The bit of a hash in a 64-bit set (none for 0).
@@ -463,13 +484,16 @@ public struct AlertGrouper: Sendable {
             w.write(UInt8(g.folded.count))
             for e in g.folded { e.encode(to: &w, timed: true) }
         }
+        // Since version 7.
+        w.write(groups.map { $0.servicePriorities })
     }
 
     /// Reads `encode`'s output; payload version 1 has no surfaced-real service sets (they stay
     /// empty), versions before 4 no class sets (they start from the group's root class) nor
     /// firing counts (the caller recounts them from the fingerprints: `recountFiring`), versions
-    /// before 5 no isolated groups, before 6 no paged counts nor folded alerts. `slots` is the
-    /// fingerprint table's size.
+    /// before 5 no isolated groups, before 6 no paged counts nor folded alerts, before 7 no
+    /// priorities per service (none surfaced at any service, until the group surfaces again).
+    /// `slots` is the fingerprint table's size.
     mutating func decode(from r: inout SnapshotReader, version: UInt32, slots: Int) throws {
         let n: UInt64 = try r.read()
         let nx: UInt64 = try r.read()
@@ -512,6 +536,18 @@ public struct AlertGrouper: Sendable {
                 guard Int(n) <= Self.maxFolded else { throw SMONError.corrupt("snapshot group holds too many folded alerts") }
                 withSets[i].folded.removeAll(keepingCapacity: true)
                 for _ in 0..<Int(n) { withSets[i].folded.append(try PendingEscalation(from: &r, dueAfterMs: nil, slots: slots)) }
+            }
+        }
+        if version >= 7 {
+            let sp: [UInt32] = try r.read()
+            guard sp.count == g.count else { throw SMONError.corrupt("snapshot group service priorities inconsistent") }
+            for i in withSets.indices {
+                // Each 4-bit field is 0 (none) or a priority 1...4, and only for a service the group holds.
+                let v = sp[i], held = withSets[i].services.count
+                for f in 0..<8 where (v >> UInt32(4 * f)) & 0xF > 4 || (f >= held && (v >> UInt32(4 * f)) & 0xF != 0) {
+                    throw SMONError.corrupt("snapshot group service priority out of range")
+                }
+                withSets[i].servicePriorities = v
             }
         }
         groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)

@@ -74,6 +74,10 @@ public struct AlertResult: Sendable, Equatable {
     /// resolved before it fired (the group's incident was over; it is rated real): a new
     /// episode, as an incident tool reopens on a trigger after resolution.
     public var refiredAfterResolve = false
+    /// Surfaced although it would fold as a duplicate, because it is more urgent than every
+    /// alert its group surfaced at its own service (`classifier.repage_per_service`; it is
+    /// rated real): that service got worse than what was paged for it.
+    public var repagedAtService = false
     /// Business impact category and weight.
     public var impact = ImpactCategory.operational
     /// Impact weight in [0, 1].
