@@ -12,8 +12,6 @@ static double now(void) {
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static double cpu(void) { return tsv_cpu_seconds(); }
-
 static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
@@ -36,31 +34,31 @@ int main(int argc, char **argv) {
        400,000-result array would add ~12,000 first-touch page faults of the caller's own
        memory to the first pass). Touched once before timing. */
     smon_alert_result *out = calloc(B, sizeof *out);
-    double t0 = cpu();
+    double t0 = tsv_cpu_seconds();
     for (size_t i = 0; i < want; i += B) {
         size_t m = want - i < B ? want - i : B;
         if (smon_classifier_learn_batch(h, al + i, fbs + i, m) != SMON_OK) { fprintf(stderr, "%s\n", smon_last_error()); return 1; }
     }
-    double learn_s = cpu() - t0;
+    double learn_s = tsv_cpu_seconds() - t0;
 
     /* Classify throughput through the struct batch call. */
     double w0 = now();
-    t0 = cpu();
+    t0 = tsv_cpu_seconds();
     for (size_t i = 0; i < want; i += B) {
         size_t m = want - i < B ? want - i : B;
         if (smon_classifier_classify_batch(h, al + i, m, out) != SMON_OK) { fprintf(stderr, "%s\n", smon_last_error()); return 1; }
     }
-    double batch_s = cpu() - t0, batch_wall = now() - w0;
+    double batch_s = tsv_cpu_seconds() - t0, batch_wall = now() - w0;
     /* A second pass (time shifted): the steady state once the impact/ownership caches are warm. */
     for (size_t i = 0; i < want; i++) al[i].timestamp_ms += 20 * span;
     long checksum = 0;
-    t0 = cpu();
+    t0 = tsv_cpu_seconds();
     for (size_t i = 0; i < want; i += B) {
         size_t m = want - i < B ? want - i : B;
         if (smon_classifier_classify_batch(h, al + i, m, out) != SMON_OK) { fprintf(stderr, "%s\n", smon_last_error()); return 1; }
         for (size_t j = 0; j < m; j++) checksum += out[j].priority + out[j].suppressed;
     }
-    double batch2_s = cpu() - t0;
+    double batch2_s = tsv_cpu_seconds() - t0;
 
     /* Single-call latency. */
     size_t L = want < 100000 ? want : 100000;

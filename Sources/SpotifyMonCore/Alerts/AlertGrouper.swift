@@ -104,6 +104,17 @@ public struct AlertGroup: Sendable, Equatable {
     /// An empty slot.
     public init() {}
 
+    /// The most urgent priority surfaced at `services[i]` (0: none), from `servicePriorities`.
+    @inline(__always)
+    func servicePriority(at i: Int) -> Int { Int((servicePriorities >> UInt32(4 * i)) & 0xF) }
+
+    /// Sets the most urgent priority (1...4) surfaced at `services[i]`.
+    @inline(__always)
+    mutating func setServicePriority(_ p: Int, at i: Int) {
+        let shift = UInt32(4 * i)
+        servicePriorities = servicePriorities & ~(0xF << shift) | UInt32(p & 0xF) << shift
+    }
+
     /// Makes the slot a fresh group `id` opened at `t`, on its old member arrays (emptied,
     /// their storage kept): no allocation once every slot has held a group. (The old arrays
     /// move through a local that is gone when this returns, so they are unique again for the
@@ -351,10 +362,8 @@ public struct AlertGrouper: Sendable {
         }
         groups[s].bestPriority = UInt8(min(Int(groups[s].bestPriority), priority))
         if k.service != 0, let i = groups[s].services.firstIndex(of: k.service) {
-            let shift = UInt32(4 * i), cur = Int((groups[s].servicePriorities >> shift) & 0xF)
-            if cur == 0 || priority < cur {
-                groups[s].servicePriorities = groups[s].servicePriorities & ~(0xF << shift) | UInt32(priority & 0xF) << shift
-            }
+            let cur = groups[s].servicePriority(at: i)
+            if cur == 0 || priority < cur { groups[s].setServicePriority(priority, at: i) }
         }
     }
 
@@ -365,7 +374,7 @@ public struct AlertGrouper: Sendable {
         return groups.withUnsafeBufferPointer { gs in
             let g = UnsafePointer(gs.baseAddress! + s)
             guard let i = g.pointee.services.firstIndex(of: service) else { return 0 }
-            return Int((g.pointee.servicePriorities >> UInt32(4 * i)) & 0xF)
+            return g.pointee.servicePriority(at: i)
         }
     }
 
@@ -543,11 +552,11 @@ public struct AlertGrouper: Sendable {
             guard sp.count == g.count else { throw SMONError.corrupt("snapshot group service priorities inconsistent") }
             for i in withSets.indices {
                 // Each 4-bit field is 0 (none) or a priority 1...4, and only for a service the group holds.
-                let v = sp[i], held = withSets[i].services.count
-                for f in 0..<8 where (v >> UInt32(4 * f)) & 0xF > 4 || (f >= held && (v >> UInt32(4 * f)) & 0xF != 0) {
+                withSets[i].servicePriorities = sp[i]
+                let held = withSets[i].services.count
+                for f in 0..<8 where withSets[i].servicePriority(at: f) > 4 || (f >= held && withSets[i].servicePriority(at: f) != 0) {
                     throw SMONError.corrupt("snapshot group service priority out of range")
                 }
-                withSets[i].servicePriorities = v
             }
         }
         groups = withSets; byService = bs; byDepends = bd; topology = topo; next = Int(nx)
